@@ -1,0 +1,3 @@
+"""bloc: direct participatory democracy for residential communities."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from bloc.cli import main
+
+main()

@@ -1,0 +1,203 @@
+"""Writes about people and their accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bloc import permissions
+from bloc.accounts import throttling
+from bloc.accounts.models import ApiToken, User
+from bloc.audit.services import audit_append
+from bloc.core.errors import Conflict, NotFound, Throttled, ValidationFailed
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+TOKEN_PREFIX = "bloc_"
+LOGIN_SCOPE = "login"
+
+
+def _clean_language(language: str) -> str:
+    if language not in LANGUAGE_CODES:
+        raise ValidationFailed.for_field(
+            "preferred_language",
+            _("Choose one of the offered languages."),
+            code="unknown_language",
+        )
+    return language
+
+
+def _clean_name(full_name: str) -> str:
+    name = " ".join(full_name.split())
+    if not name:
+        raise ValidationFailed.for_field("full_name", _("Please enter your name."))
+    if len(name) > 150:
+        raise ValidationFailed.for_field(
+            "full_name", _("Your name can have at most 150 characters.")
+        )
+    return name
+
+
+def user_signup(
+    *,
+    actor: object,
+    email: str,
+    password: str,
+    full_name: str,
+    preferred_language: str = "en",
+    address: str = "",
+) -> User:
+    """Create a person's account. The email address is their login."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    full_name = _clean_name(full_name)
+    preferred_language = _clean_language(preferred_language)
+    candidate = User(email=email, full_name=full_name, address=address.strip())
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            _("Choose a stronger password."), fields={"password": list(exc.messages)}
+        ) from None
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=email).exists():
+                raise Conflict(_("An account with this email address already exists."),
+                               code="email_taken")
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name,
+                preferred_language=preferred_language,
+                address=candidate.address,
+            )
+            audit_append(actor=user, action="account.signup", subject=user)
+    except IntegrityError:
+        # Two sign-ups with the same address at the same moment: one wins.
+        raise Conflict(_("An account with this email address already exists."),
+                       code="email_taken") from None
+    return user
+
+
+def user_profile_update(
+    *,
+    actor: object,
+    user: User,
+    full_name: str | None = None,
+    preferred_language: str | None = None,
+    address: str | None = None,
+) -> User:
+    """Change a person's own name, language or address."""
+    permissions.require(actor, "account.update", user)
+    changes: dict[str, str] = {}
+    if full_name is not None:
+        changes["full_name"] = _clean_name(full_name)
+    if preferred_language is not None:
+        changes["preferred_language"] = _clean_language(preferred_language)
+    if address is not None:
+        if len(address.strip()) > 255:
+            raise ValidationFailed.for_field(
+                "address", _("The address can have at most 255 characters.")
+            )
+        changes["address"] = address.strip()
+    changed = [field for field, value in changes.items() if getattr(user, field) != value]
+    if not changed:
+        return user
+    with transaction.atomic():
+        for field in changed:
+            setattr(user, field, changes[field])
+        user.save(update_fields=changed)
+        # Field names only: the log must not copy personal data around.
+        audit_append(actor=actor, action="account.update", subject=user,
+                     data={"fields": sorted(changed)})
+    return user
+
+
+def password_reset_record(*, user: User) -> None:
+    """Log a password set through an emailed reset link (Django's view sets it)."""
+    audit_append(actor=user, action="account.password_reset", subject=user)
+
+
+def login_throttle_limits(*, email: str, ip: str) -> list[throttling.Limit]:
+    return [
+        throttling.Limit(f"account:{email.strip().lower()}", settings.BLOC_LOGIN_FAILURES_PER_ACCOUNT),
+        throttling.Limit(f"ip:{ip}", settings.BLOC_LOGIN_FAILURES_PER_IP),
+    ]
+
+
+def login_check_throttle(*, email: str, ip: str) -> None:
+    """Refuse a login attempt when this account or address failed too often lately."""
+    limits = login_throttle_limits(email=email, ip=ip)
+    if throttling.is_throttled(LOGIN_SCOPE, limits, settings.BLOC_LOGIN_FAILURE_WINDOW):
+        minutes = max(1, settings.BLOC_LOGIN_FAILURE_WINDOW // 60)
+        raise Throttled(
+            _("Too many failed attempts. Please wait %(minutes)s minutes and try again.")
+            % {"minutes": minutes}
+        )
+
+
+def login_record_failure(*, email: str, ip: str) -> None:
+    keys = [limit.key for limit in login_throttle_limits(email=email, ip=ip)]
+    throttling.record_failure(LOGIN_SCOPE, keys)
+
+
+def login_record_success(*, email: str) -> None:
+    throttling.clear(LOGIN_SCOPE, f"account:{email.strip().lower()}")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a personal API token. The secret is returned once and never stored."""
+    permissions.require(actor, "api_token.manage", None)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed.for_field("name", _("Give the token a name, so you can recognise it."))
+    if len(name) > 80:
+        raise ValidationFailed.for_field("name", _("The name can have at most 80 characters."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], digest=_digest(secret)
+        )
+        audit_append(actor=actor, action="api_token.create", subject=token)
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of the actor's tokens; it stops working at once."""
+    permissions.require(actor, "api_token.manage", None)
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user_id=actor.pk).first()
+        if token is None:
+            raise NotFound(_("No such token."))
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_append(actor=actor, action="api_token.revoke", subject=token)
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active person a token belongs to, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute, not on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

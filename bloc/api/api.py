@@ -1,0 +1,29 @@
+"""The v1 JSON API: one NinjaAPI mounting each app's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from bloc import __version__
+from bloc.accounts.api import router as accounts_router
+from bloc.api import errors
+from bloc.api.auth import REQUIRED
+from bloc.audit.api import router as audit_router
+from bloc.institutions.api import router as institutions_router
+
+api = NinjaAPI(
+    title="bloc API",
+    version=__version__,
+    description=(
+        "The JSON API of bloc. Authenticate with your browser session (plus the CSRF token "
+        "for changes) or with a personal API token from your profile page, sent as "
+        "`Authorization: Bearer bloc_…`. Errors are JSON: `{code, message, fields}`."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    auth=REQUIRED,
+)
+errors.install(api)
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+api.add_router("/institutions", institutions_router)

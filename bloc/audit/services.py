@@ -1,0 +1,61 @@
+"""Appending to the audit log. Every other service calls ``audit_append``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import connection, models
+from django.utils import timezone
+
+from bloc.actors import actor_label
+from bloc.audit.models import AuditEvent, AuditHead
+from bloc.core import auditlog
+
+
+def subject_label(subject: models.Model | str | None) -> str:
+    """``app.model:pk`` for a model instance; strings pass through."""
+    if subject is None:
+        return ""
+    if isinstance(subject, str):
+        return subject
+    meta = subject._meta
+    return f"{meta.app_label}.{meta.model_name}:{subject.pk}"
+
+
+def audit_append(
+    *,
+    actor: object,
+    action: str,
+    subject: models.Model | str | None = None,
+    data: Mapping[str, auditlog.JSONValue] | None = None,
+) -> AuditEvent:
+    """Link one event to the end of the chain, inside the caller's transaction.
+
+    Must run inside ``transaction.atomic``: the event and the change it
+    records commit together or not at all.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_append must run inside the transaction of the write it records")
+    head_row = AuditHead.objects.select_for_update().get(pk=1)
+    now = timezone.now()
+    linked = auditlog.link(
+        head_row.as_head(),
+        at=auditlog.format_time(now),
+        action=action,
+        actor=actor_label(actor),
+        subject=subject_label(subject),
+        data=data,
+    )
+    event = linked.event
+    row = AuditEvent.objects.create(
+        seq=event.seq,
+        at=now,
+        action=event.action,
+        actor=event.actor,
+        subject=event.subject,
+        data=dict(event.data),
+        prev_hash=linked.prev_hash,
+        hash=linked.hash,
+    )
+    AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=linked.hash)
+    return row

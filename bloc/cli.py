@@ -1,0 +1,24 @@
+"""The ``bloc`` command: Django's management commands, and ours, under one name.
+
+``bloc migrate``, ``bloc runserver``, ``bloc demo``, ``bloc audit verify`` ...
+are all management commands; this only sets the settings module and
+dispatches. (Commands that need no database, such as ``bloc tally``, are
+dispatched before Django is set up.)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else ["bloc", *argv])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bloc.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()
