@@ -83,6 +83,17 @@ def _account_update(actor: Any, user: Any) -> Decision:
     return ALLOW
 
 
+@rule("account.register_resident")
+def _account_register_resident(actor: Any, obj: Any) -> Decision:
+    # Facilitators will register residents from paper sheets (membership issue);
+    # until then, administrators and bloc itself.
+    if not _is_person(actor):
+        return _login_required()
+    if actor.is_staff:
+        return ALLOW
+    return Decision(False, "staff_only", _("Only administrators can register residents."))
+
+
 @rule("api_token.manage")
 def _api_token_manage(actor: Any, token: Any) -> Decision:
     if not _is_person(actor):

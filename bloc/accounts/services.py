@@ -84,6 +84,34 @@ def user_signup(
     return user
 
 
+def resident_register(
+    *,
+    actor: object,
+    email: str,
+    full_name: str,
+    address: str = "",
+    preferred_language: str = "en",
+) -> User:
+    """Record a resident who signed up on paper; they set a password later by email.
+
+    The account has no usable password until its owner claims it.
+    """
+    permissions.require(actor, "account.register_resident", None)
+    email = User.objects.normalize_email(email.strip()).lower()
+    full_name = _clean_name(full_name)
+    preferred_language = _clean_language(preferred_language)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=None, full_name=full_name,
+                                            preferred_language=preferred_language,
+                                            address=address.strip())
+            audit_append(actor=actor, action="account.register_resident", subject=user)
+    except IntegrityError:
+        raise Conflict(_("An account with this email address already exists."),
+                       code="email_taken") from None
+    return user
+
+
 def user_profile_update(
     *,
     actor: object,

@@ -36,7 +36,9 @@ def audit_append(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the write it records")
-    head_row = AuditHead.objects.select_for_update().get(pk=1)
+    head_row = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head_row is None:  # an empty database whose head row was never made
+        head_row, _created = AuditHead.objects.get_or_create(pk=1)
     now = timezone.now()
     linked = auditlog.link(
         head_row.as_head(),

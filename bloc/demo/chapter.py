@@ -1,0 +1,73 @@
+"""The demo chapter's geography: its institutions and the addresses of their areas.
+
+Each institution is described by the addresses it covers. Neighborhood
+assemblies and the town hall cover the smaller bodies' streets, so residents
+belong to several institutions at once, as they do in life.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoInstitution:
+    slug: str
+    name: str
+    kind: str
+    description: str
+    addresses: tuple[str, ...]
+
+
+def _street(name: str, start: int, stop: int, step: int = 2) -> tuple[str, ...]:
+    return tuple(f"{n} {name}" for n in range(start, stop, step))
+
+
+def _building(address: str, floors: int, per_floor: str) -> tuple[str, ...]:
+    return tuple(f"{address}, Apt {floor}{unit}" for floor in range(1, floors + 1) for unit in per_floor)
+
+
+MAPLE = _street("Maple Street", 100, 160)
+OAK = _street("Oak Avenue", 201, 261)
+GRAND = _building("1400 Grand Concourse", 6, "ABCD")
+PALMAS = _building("85 Calle Las Palmas", 5, "ABC")
+RIVER = _building("220 River Road", 4, "ABCDE")
+WILLOW = _street("Willow Creek Lane", 1, 41, 1)
+CEDAR = _street("Cedar Glen Court", 2, 42)
+MARKET = _street("Market Street", 300, 360)
+LIBERTAD = _street("Avenida Libertad", 11, 71)
+HARBOR = _street("Harbor View Road", 500, 540)
+
+NORTH = MAPLE + OAK + GRAND + RIVER + MARKET
+SOUTH = PALMAS + WILLOW + CEDAR + LIBERTAD + HARBOR
+
+INSTITUTIONS: tuple[DemoInstitution, ...] = (
+    DemoInstitution("maple-street-block", "Maple Street Block Association", "block_association",
+                    "Neighbors of the 100 block of Maple Street.", MAPLE),
+    DemoInstitution("oak-avenue-block", "Oak Avenue Block Association", "block_association",
+                    "The 200 block of Oak Avenue, both sides.", OAK),
+    DemoInstitution("grand-concourse-tenants", "1400 Grand Concourse Tenants' Union", "tenants_union",
+                    "Tenants of 1400 Grand Concourse organizing for repairs and fair rents.", GRAND),
+    DemoInstitution("las-palmas-tenants", "Sindicato de Inquilinos Las Palmas", "tenants_union",
+                    "Inquilinos de Calle Las Palmas 85: reparaciones, alquileres justos.", PALMAS),
+    DemoInstitution("river-road-220", "220 River Road Residents' Meeting", "building_meeting",
+                    "The monthly meeting of everyone who lives at 220 River Road.", RIVER),
+    DemoInstitution("willow-creek-hoa", "Willow Creek Homeowners' Association", "hoa",
+                    "Homeowners of Willow Creek Lane.", WILLOW),
+    DemoInstitution("cedar-glen-hoa", "Cedar Glen Homeowners' Association", "hoa",
+                    "Homeowners of Cedar Glen Court.", CEDAR),
+    DemoInstitution("market-street-club", "Market Street Neighborhood Club", "neighborhood_club",
+                    "Block parties, a tool library and a community garden on Market Street.", MARKET),
+    DemoInstitution("barrio-libertad", "Club Vecinal Barrio Libertad", "neighborhood_club",
+                    "Vecinos de la Avenida Libertad.", LIBERTAD),
+    DemoInstitution("harbor-view-assembly", "Harbor View Neighborhood Assembly", "assembly",
+                    "Open assembly of the residents of Harbor View Road.", HARBOR),
+    DemoInstitution("riverside-north-assembly", "Riverside North Assembly", "assembly",
+                    "The neighborhood assembly of Riverside North.", NORTH),
+    DemoInstitution("riverside-south-assembly", "Riverside South Assembly", "assembly",
+                    "The neighborhood assembly of Riverside South.", SOUTH),
+    DemoInstitution("riverside-town-hall", "Riverside Town Hall", "town_hall",
+                    "The town meeting of all of Riverside.", NORTH + SOUTH),
+)
+
+ALL_ADDRESSES: tuple[str, ...] = NORTH + SOUTH
