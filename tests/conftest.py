@@ -5,15 +5,9 @@ Set DATABASE_URL to run the whole suite on PostgreSQL; otherwise SQLite.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import pytest
 
-# Settings read the data directory at import: keep tests out of the user's own.
-os.environ.setdefault("BLOC_DATA_DIR", tempfile.mkdtemp(prefix="bloc-test-"))
-
-import pytest  # noqa: E402
-
-from bloc.audit import guard  # noqa: E402
+from bloc.audit import guard
 
 # Django empties tables between transactional tests; only the test suite may.
 guard.allow_purge_for_tests()

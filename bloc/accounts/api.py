@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from bloc.accounts import selectors, services
@@ -63,7 +64,7 @@ def token_list(request: HttpRequest) -> object:
 @router.post("/tokens", response={201: TokenCreated}, summary="Make an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> object:
     token, secret = services.api_token_create(actor=request.user, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).model_dump(), "secret": secret}
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "secret": secret})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")

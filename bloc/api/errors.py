@@ -73,7 +73,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if exc.status_code == 400 and "json" in str(exc).lower():
+        if exc.status_code == 400 and "parse request body" in str(exc):
             return api.create_response(
                 request, error_body("bad_json", _("The request body is not valid JSON.")), status=400
             )
