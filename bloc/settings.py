@@ -149,6 +149,7 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 STORAGES = {
