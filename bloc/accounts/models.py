@@ -111,3 +111,6 @@ class ThrottleAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_scope_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -19,7 +19,7 @@ from bloc.audit.services import audit_append
 from bloc.core.errors import Conflict, NotFound, Throttled, ValidationFailed
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-TOKEN_PREFIX = "bloc_"
+TOKEN_PREFIX = "bloc_"  # noqa: S105 - a marker, not a secret
 LOGIN_SCOPE = "login"
 
 

@@ -108,23 +108,17 @@ def load_demo() -> Summary:
     return summary
 
 
-def _user(email: str, make: object) -> tuple[User, bool]:
-    user = User.objects.filter(email=email).first()
-    if user is not None:
-        return user, False
-    return make(), True  # type: ignore[operator]
-
-
 def _load_logins(chapter: Chapter, institutions: dict[str, Institution], summary: Summary) -> dict[str, User]:
     users: dict[str, User] = {}
     for login in LOGINS:
-        address = "112 Maple Street" if "Maple" in login.what else ""
-        user, created = _user(login.email, lambda login=login, address=address: account_services.user_signup(
-            actor=SYSTEM, email=login.email, password=DEMO_PASSWORD, full_name=login.full_name,
-            preferred_language="es" if login.full_name.startswith(("Rosa", "Lucía")) else "en",
-            address=address,
-        ))
-        summary.created_users += created
+        user = User.objects.filter(email=login.email).first()
+        if user is None:
+            user = account_services.user_signup(
+                actor=SYSTEM, email=login.email, password=DEMO_PASSWORD, full_name=login.full_name,
+                preferred_language="es" if login.full_name.startswith(("Rosa", "Lucía")) else "en",
+                address="112 Maple Street" if "Maple" in login.what else "",
+            )
+            summary.created_users += 1
         users[login.email.split("@")[0]] = user
     admin = users["admin"]
     if not admin.is_staff:
@@ -144,10 +138,13 @@ def _load_logins(chapter: Chapter, institutions: dict[str, Institution], summary
 def _load_residents(rng: Random, summary: Summary) -> list[User]:
     residents = []
     for email, name, address, language in _resident_rows(rng):
-        user, created = _user(email, lambda: account_services.resident_register(
-            actor=SYSTEM, email=email, full_name=name, address=address, preferred_language=language,
-        ))
-        summary.created_users += created
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = account_services.resident_register(
+                actor=SYSTEM, email=email, full_name=name, address=address,
+                preferred_language=language,
+            )
+            summary.created_users += 1
         residents.append(user)
     return residents
 

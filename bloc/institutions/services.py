@@ -12,7 +12,13 @@ from bloc import permissions
 from bloc.accounts.models import User
 from bloc.audit.services import audit_append
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
-from bloc.institutions.models import AreaAddress, Chapter, ChapterOrganizer, Institution, InstitutionKind
+from bloc.institutions.models import (
+    AreaAddress,
+    Chapter,
+    ChapterOrganizer,
+    Institution,
+    InstitutionKind,
+)
 
 
 def _slug(name: str, given: str | None) -> str:
