@@ -65,7 +65,7 @@ def _run(statements_by_vendor):
         if statements is None:
             raise RuntimeError("bloc supports SQLite and PostgreSQL only")
         for statement in statements:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 
