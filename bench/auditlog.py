@@ -31,8 +31,14 @@ def core_chain(n: int, *, trace_memory: bool = False) -> tuple[float, float, int
     head = auditlog.Head()
     chain = []
     for i in range(n):
-        linked = auditlog.link(head, at=at, action="membership.join", actor=f"user:{i}",
-                               subject=f"membership.membership:{i}", data={"institution": i % 13})
+        linked = auditlog.link(
+            head,
+            at=at,
+            action="membership.join",
+            actor=f"user:{i}",
+            subject=f"membership.membership:{i}",
+            data={"institution": i % 13},
+        )
         chain.append(linked)
         head = auditlog.Head(linked.event.seq, linked.hash)
     linked_s = time.perf_counter() - start
@@ -74,7 +80,9 @@ def database_append(n: int) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000, help="events for the core chain")
-    parser.add_argument("--db-events", type=int, default=2_000, help="events appended in the database")
+    parser.add_argument(
+        "--db-events", type=int, default=2_000, help="events appended in the database"
+    )
     args = parser.parse_args()
 
     link_s, verify_s, _ = core_chain(args.events)

@@ -123,9 +123,12 @@ def _audit_read(actor: Any, obj: Any) -> Decision:
 def is_chapter_organizer(actor: Any, chapter: Any) -> bool:
     from bloc.institutions.models import ChapterOrganizer
 
-    return _is_person(actor) and ChapterOrganizer.objects.filter(
-        chapter=chapter, user_id=actor.pk, ended_at__isnull=True
-    ).exists()
+    return (
+        _is_person(actor)
+        and ChapterOrganizer.objects.filter(
+            chapter=chapter, user_id=actor.pk, ended_at__isnull=True
+        ).exists()
+    )
 
 
 @rule("institution.create")
@@ -152,10 +155,16 @@ def holds_role(actor: Any, institution: Any, role: str) -> bool:
     from bloc.membership.models import RoleTerm
 
     today = timezone.localdate()
-    return _is_person(actor) and RoleTerm.objects.filter(
-        membership__institution=institution, membership__user_id=actor.pk, role=role,
-        starts_on__lte=today, ends_on__gt=today,
-    ).exists()
+    return (
+        _is_person(actor)
+        and RoleTerm.objects.filter(
+            membership__institution=institution,
+            membership__user_id=actor.pk,
+            role=role,
+            starts_on__lte=today,
+            ends_on__gt=today,
+        ).exists()
+    )
 
 
 @rule("membership.verify")
@@ -166,8 +175,11 @@ def _membership_verify(actor: Any, institution: Any) -> Decision:
         actor, institution.chapter
     ):
         return ALLOW
-    return Decision(False, "facilitators_only",
-                    _("Only a facilitator of this institution can verify residents."))
+    return Decision(
+        False,
+        "facilitators_only",
+        _("Only a facilitator of this institution can verify residents."),
+    )
 
 
 @rule("role.assign")
@@ -180,5 +192,6 @@ def _role_assign(actor: Any, institution: Any) -> Decision:
         actor, institution.chapter
     ):
         return ALLOW
-    return Decision(False, "facilitators_only",
-                    _("Only a facilitator of this institution can record roles."))
+    return Decision(
+        False, "facilitators_only", _("Only a facilitator of this institution can record roles.")
+    )

@@ -9,10 +9,14 @@ from bloc.institutions.selectors import chapter_list, institution_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {
-        "chapters": chapter_list(),
-        "institutions": institution_list()[:50],
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "chapters": chapter_list(),
+            "institutions": institution_list()[:50],
+        },
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

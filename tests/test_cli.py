@@ -9,10 +9,13 @@ import sys
 
 
 def bloc(*args: str, data_dir: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["BLOC_DATA_DIR"] = data_dir
-    return subprocess.run([sys.executable, "-m", "bloc", *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bloc", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_bloc_lists_django_and_bloc_commands(tmp_path):
@@ -52,9 +55,15 @@ def test_quick_start_on_a_fresh_sqlite_database_twice(tmp_path):
 
 def test_bad_configuration_fails_loudly(tmp_path):
     env_result = subprocess.run(
-        [sys.executable, "-m", "bloc", "check"], capture_output=True, text=True, timeout=120,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-             "BLOC_DATA_DIR": str(tmp_path), "BLOC_DEBUG": "maybe"},
+        [sys.executable, "-m", "bloc", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            "BLOC_DATA_DIR": str(tmp_path),
+            "BLOC_DEBUG": "maybe",
+        },
     )
     assert env_result.returncode != 0
     assert "BLOC_DEBUG must be true or false" in env_result.stderr

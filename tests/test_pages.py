@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_home_page_lists_institutions(client):
     chapter = services.chapter_create(actor=SYSTEM, name="Riverside")
-    services.institution_create(actor=SYSTEM, chapter=chapter, name="Oak Avenue Block Association",
-                                kind="block_association")
+    services.institution_create(
+        actor=SYSTEM, chapter=chapter, name="Oak Avenue Block Association", kind="block_association"
+    )
     page = client.get("/").content.decode()
     assert "Oak Avenue Block Association" in page
     assert "Block association" in page

@@ -20,8 +20,14 @@ def world(alice, bob, staff):
 
     organizer = make_person("org@example.org", "Olga Organizer")
     institution_services.chapter_organizer_add(actor=SYSTEM, chapter=chapter, user=organizer)
-    return {"alice": alice, "bob": bob, "staff": staff, "organizer": organizer,
-            "anonymous": AnonymousUser(), "chapter": chapter}
+    return {
+        "alice": alice,
+        "bob": bob,
+        "staff": staff,
+        "organizer": organizer,
+        "anonymous": AnonymousUser(),
+        "chapter": chapter,
+    }
 
 
 # (action, object, who is allowed)

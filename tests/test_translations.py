@@ -35,16 +35,35 @@ def test_the_catalogue_holds_exactly_the_strings_in_the_code(tmp_path):
         pytest.fail("gettext is not installed (apt-get install gettext); scripts/test installs it")
     copy = tmp_path / "bloc"
     shutil.copytree(ROOT / "bloc", copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "bloc.settings",
-           "BLOC_DATA_DIR": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "bloc.settings",
+        "BLOC_DATA_DIR": str(tmp_path / "data"),
+    }
     env.pop("DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "es", "--no-obsolete", "--no-location"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "es",
+            "--no-obsolete",
+            "--no-location",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     fresh = {entry_key(e) for e in polib.pofile(str(copy / "locale/es/LC_MESSAGES/django.po"))}
     shipped = {entry_key(e) for e in polib.pofile(str(PO)) if not e.obsolete}
-    assert not fresh - shipped, f"strings not in the catalogue (run makemessages): {sorted(fresh - shipped)}"
+    assert not fresh - shipped, (
+        f"strings not in the catalogue (run makemessages): {sorted(fresh - shipped)}"
+    )
     assert not shipped - fresh, f"strings no longer in the code: {sorted(shipped - fresh)}"
 
 

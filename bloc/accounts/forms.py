@@ -13,10 +13,12 @@ from bloc.core.errors import Throttled
 
 
 class SignupForm(forms.Form):
-    full_name = forms.CharField(label=_("Your name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label=_("Email address"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    full_name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -24,11 +26,14 @@ class SignupForm(forms.Form):
         help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     password_again = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     address = forms.CharField(
-        label=_("Home address (optional)"), max_length=255, required=False,
+        label=_("Home address (optional)"),
+        max_length=255,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         help_text=_("Used to find the institutions you can join."),
     )
@@ -44,13 +49,20 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    address = forms.CharField(label=_("Home address"), max_length=255, required=False,
-                              help_text=_("Used to find the institutions you can join."))
+    address = forms.CharField(
+        label=_("Home address"),
+        max_length=255,
+        required=False,
+        help_text=_("Used to find the institutions you can join."),
+    )
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80,
-                           help_text=_("What the token is for, e.g. “meeting sign-in script”."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “meeting sign-in script”."),
+    )
 
 
 class ThrottledLoginForm(AuthenticationForm):

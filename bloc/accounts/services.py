@@ -67,8 +67,9 @@ def user_signup(
     try:
         with transaction.atomic():
             if User.objects.filter(email__iexact=email).exists():
-                raise Conflict(_("An account with this email address already exists."),
-                               code="email_taken")
+                raise Conflict(
+                    _("An account with this email address already exists."), code="email_taken"
+                )
             user = User.objects.create_user(
                 email=email,
                 password=password,
@@ -79,8 +80,9 @@ def user_signup(
             audit_append(actor=user, action="account.signup", subject=user)
     except IntegrityError:
         # Two sign-ups with the same address at the same moment: one wins.
-        raise Conflict(_("An account with this email address already exists."),
-                       code="email_taken") from None
+        raise Conflict(
+            _("An account with this email address already exists."), code="email_taken"
+        ) from None
     return user
 
 
@@ -102,13 +104,18 @@ def resident_register(
     preferred_language = _clean_language(preferred_language)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=None, full_name=full_name,
-                                            preferred_language=preferred_language,
-                                            address=address.strip())
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                full_name=full_name,
+                preferred_language=preferred_language,
+                address=address.strip(),
+            )
             audit_append(actor=actor, action="account.register_resident", subject=user)
     except IntegrityError:
-        raise Conflict(_("An account with this email address already exists."),
-                       code="email_taken") from None
+        raise Conflict(
+            _("An account with this email address already exists."), code="email_taken"
+        ) from None
     return user
 
 
@@ -141,8 +148,9 @@ def user_profile_update(
             setattr(user, field, changes[field])
         user.save(update_fields=changed)
         # Field names only: the log must not copy personal data around.
-        audit_append(actor=actor, action="account.update", subject=user,
-                     data={"fields": sorted(changed)})
+        audit_append(
+            actor=actor, action="account.update", subject=user, data={"fields": sorted(changed)}
+        )
     return user
 
 
@@ -153,7 +161,9 @@ def password_reset_record(*, user: User) -> None:
 
 def login_throttle_limits(*, email: str, ip: str) -> list[throttling.Limit]:
     return [
-        throttling.Limit(f"account:{email.strip().lower()}", settings.BLOC_LOGIN_FAILURES_PER_ACCOUNT),
+        throttling.Limit(
+            f"account:{email.strip().lower()}", settings.BLOC_LOGIN_FAILURES_PER_ACCOUNT
+        ),
         throttling.Limit(f"ip:{ip}", settings.BLOC_LOGIN_FAILURES_PER_IP),
     ]
 
@@ -187,7 +197,9 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     permissions.require(actor, "api_token.manage", None)
     name = " ".join(name.split())
     if not name:
-        raise ValidationFailed.for_field("name", _("Give the token a name, so you can recognise it."))
+        raise ValidationFailed.for_field(
+            "name", _("Give the token a name, so you can recognise it.")
+        )
     if len(name) > 80:
         raise ValidationFailed.for_field("name", _("The name can have at most 80 characters."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -42,7 +42,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 translation.activate(user.preferred_language)
-                messages.success(request, _("Welcome to bloc, %(name)s.") % {"name": user.full_name})
+                messages.success(
+                    request, _("Welcome to bloc, %(name)s.") % {"name": user.full_name}
+                )
                 response = redirect("accounts:profile")
                 response.set_cookie("django_language", user.preferred_language, samesite="Lax")
                 return response
@@ -117,16 +119,23 @@ def profile(request: HttpRequest) -> HttpResponse:
                 return response
         status = 422
     else:
-        form = ProfileForm(initial={
-            "full_name": user.full_name,
-            "preferred_language": user.preferred_language,
-            "address": user.address,
-        })
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "token_form": ApiTokenForm(),
-        "tokens": selectors.api_tokens_for_user(user=user),
-    }, status=status)
+        form = ProfileForm(
+            initial={
+                "full_name": user.full_name,
+                "preferred_language": user.preferred_language,
+                "address": user.address,
+            }
+        )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": ApiTokenForm(),
+            "tokens": selectors.api_tokens_for_user(user=user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -135,20 +144,31 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            token, secret = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            return render(request, "accounts/api_token_created.html", {"token": token, "secret": secret})
-    return render(request, "accounts/profile.html", {
-        "form": ProfileForm(initial={
-            "full_name": request.user.full_name,
-            "preferred_language": request.user.preferred_language,
-            "address": request.user.address,
-        }),
-        "token_form": form,
-        "tokens": selectors.api_tokens_for_user(user=request.user),
-    }, status=422)
+            return render(
+                request, "accounts/api_token_created.html", {"token": token, "secret": secret}
+            )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": ProfileForm(
+                initial={
+                    "full_name": request.user.full_name,
+                    "preferred_language": request.user.preferred_language,
+                    "address": request.user.address,
+                }
+            ),
+            "token_form": form,
+            "tokens": selectors.api_tokens_for_user(user=request.user),
+        },
+        status=422,
+    )
 
 
 @login_required
@@ -173,8 +193,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.POST["next"] = "/"
     if request.user.is_authenticated:
         try:
-            services.user_profile_update(actor=request.user, user=request.user,
-                                         preferred_language=language)
+            services.user_profile_update(
+                actor=request.user, user=request.user, preferred_language=language
+            )
         except DomainError as exc:
             return HttpResponseBadRequest(exc.message)
     return django_set_language(request)

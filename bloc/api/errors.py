@@ -20,7 +20,9 @@ from bloc.core.errors import DomainError, ValidationFailed
 logger = logging.getLogger("bloc.api")
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"code": code, "message": message, "fields": fields or {}}
 
 
@@ -34,8 +36,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         fields = exc.fields if isinstance(exc, ValidationFailed) else None
-        return api.create_response(request, error_body(exc.code, exc.message, fields),
-                                   status=exc.status)
+        return api.create_response(
+            request, error_body(exc.code, exc.message, fields), status=exc.status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -43,14 +46,17 @@ def install(api: NinjaAPI) -> None:
         for error in exc.errors:
             if error.get("type") == "json_invalid" or "JSON" in str(error.get("msg", "")):
                 return api.create_response(
-                    request, error_body("bad_json", _("The request body is not valid JSON.")),
+                    request,
+                    error_body("bad_json", _("The request body is not valid JSON.")),
                     status=400,
                 )
             fields.setdefault(_field_name(error.get("loc", ())), []).append(str(error.get("msg")))
         names = ", ".join(sorted(fields))
         return api.create_response(
             request,
-            error_body("invalid", _("Some fields are invalid: %(names)s.") % {"names": names}, fields),
+            error_body(
+                "invalid", _("Some fields are invalid: %(names)s.") % {"names": names}, fields
+            ),
             status=422,
         )
 
@@ -58,8 +64,10 @@ def install(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request,
-            error_body("unauthenticated",
-                       _("Log in, or send a valid API token as “Authorization: Bearer …”.")),
+            error_body(
+                "unauthenticated",
+                _("Log in, or send a valid API token as “Authorization: Bearer …”."),
+            ),
             status=401,
         )
 
@@ -75,7 +83,9 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and "parse request body" in str(exc):
             return api.create_response(
-                request, error_body("bad_json", _("The request body is not valid JSON.")), status=400
+                request,
+                error_body("bad_json", _("The request body is not valid JSON.")),
+                status=400,
             )
         return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
 

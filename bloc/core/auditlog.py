@@ -24,9 +24,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TypeAlias
 
-JSONValue: TypeAlias = (
-    None | bool | int | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
-)
+JSONValue: TypeAlias = None | bool | int | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
 
 GENESIS_HASH = "0" * 64
 
@@ -117,11 +115,19 @@ def chain_hash(prev_hash: str, event: Event) -> str:
     return digest.hexdigest()
 
 
-def link(head: Head, *, at: str, action: str, actor: str, subject: str = "",
-         data: Mapping[str, JSONValue] | None = None) -> LinkedEvent:
+def link(
+    head: Head,
+    *,
+    at: str,
+    action: str,
+    actor: str,
+    subject: str = "",
+    data: Mapping[str, JSONValue] | None = None,
+) -> LinkedEvent:
     """Make the next event after ``head``."""
-    event = Event(seq=head.seq + 1, at=at, action=action, actor=actor, subject=subject,
-                  data=dict(data or {}))
+    event = Event(
+        seq=head.seq + 1, at=at, action=action, actor=actor, subject=subject, data=dict(data or {})
+    )
     return LinkedEvent(event=event, prev_hash=head.hash, hash=chain_hash(head.hash, event))
 
 

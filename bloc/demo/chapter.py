@@ -24,7 +24,9 @@ def _street(name: str, start: int, stop: int, step: int = 2) -> tuple[str, ...]:
 
 
 def _building(address: str, floors: int, per_floor: str) -> tuple[str, ...]:
-    return tuple(f"{address}, Apt {floor}{unit}" for floor in range(1, floors + 1) for unit in per_floor)
+    return tuple(
+        f"{address}, Apt {floor}{unit}" for floor in range(1, floors + 1) for unit in per_floor
+    )
 
 
 MAPLE = _street("Maple Street", 100, 160)
@@ -42,32 +44,97 @@ NORTH = MAPLE + OAK + GRAND + RIVER + MARKET
 SOUTH = PALMAS + WILLOW + CEDAR + LIBERTAD + HARBOR
 
 INSTITUTIONS: tuple[DemoInstitution, ...] = (
-    DemoInstitution("maple-street-block", "Maple Street Block Association", "block_association",
-                    "Neighbors of the 100 block of Maple Street.", MAPLE),
-    DemoInstitution("oak-avenue-block", "Oak Avenue Block Association", "block_association",
-                    "The 200 block of Oak Avenue, both sides.", OAK),
-    DemoInstitution("grand-concourse-tenants", "1400 Grand Concourse Tenants' Union", "tenants_union",
-                    "Tenants of 1400 Grand Concourse organizing for repairs and fair rents.", GRAND),
-    DemoInstitution("las-palmas-tenants", "Sindicato de Inquilinos Las Palmas", "tenants_union",
-                    "Inquilinos de Calle Las Palmas 85: reparaciones, alquileres justos.", PALMAS),
-    DemoInstitution("river-road-220", "220 River Road Residents' Meeting", "building_meeting",
-                    "The monthly meeting of everyone who lives at 220 River Road.", RIVER),
-    DemoInstitution("willow-creek-hoa", "Willow Creek Homeowners' Association", "hoa",
-                    "Homeowners of Willow Creek Lane.", WILLOW),
-    DemoInstitution("cedar-glen-hoa", "Cedar Glen Homeowners' Association", "hoa",
-                    "Homeowners of Cedar Glen Court.", CEDAR),
-    DemoInstitution("market-street-club", "Market Street Neighborhood Club", "neighborhood_club",
-                    "Block parties, a tool library and a community garden on Market Street.", MARKET),
-    DemoInstitution("barrio-libertad", "Club Vecinal Barrio Libertad", "neighborhood_club",
-                    "Vecinos de la Avenida Libertad.", LIBERTAD),
-    DemoInstitution("harbor-view-assembly", "Harbor View Neighborhood Assembly", "assembly",
-                    "Open assembly of the residents of Harbor View Road.", HARBOR),
-    DemoInstitution("riverside-north-assembly", "Riverside North Assembly", "assembly",
-                    "The neighborhood assembly of Riverside North.", NORTH),
-    DemoInstitution("riverside-south-assembly", "Riverside South Assembly", "assembly",
-                    "The neighborhood assembly of Riverside South.", SOUTH),
-    DemoInstitution("riverside-town-hall", "Riverside Town Hall", "town_hall",
-                    "The town meeting of all of Riverside.", NORTH + SOUTH),
+    DemoInstitution(
+        "maple-street-block",
+        "Maple Street Block Association",
+        "block_association",
+        "Neighbors of the 100 block of Maple Street.",
+        MAPLE,
+    ),
+    DemoInstitution(
+        "oak-avenue-block",
+        "Oak Avenue Block Association",
+        "block_association",
+        "The 200 block of Oak Avenue, both sides.",
+        OAK,
+    ),
+    DemoInstitution(
+        "grand-concourse-tenants",
+        "1400 Grand Concourse Tenants' Union",
+        "tenants_union",
+        "Tenants of 1400 Grand Concourse organizing for repairs and fair rents.",
+        GRAND,
+    ),
+    DemoInstitution(
+        "las-palmas-tenants",
+        "Sindicato de Inquilinos Las Palmas",
+        "tenants_union",
+        "Inquilinos de Calle Las Palmas 85: reparaciones, alquileres justos.",
+        PALMAS,
+    ),
+    DemoInstitution(
+        "river-road-220",
+        "220 River Road Residents' Meeting",
+        "building_meeting",
+        "The monthly meeting of everyone who lives at 220 River Road.",
+        RIVER,
+    ),
+    DemoInstitution(
+        "willow-creek-hoa",
+        "Willow Creek Homeowners' Association",
+        "hoa",
+        "Homeowners of Willow Creek Lane.",
+        WILLOW,
+    ),
+    DemoInstitution(
+        "cedar-glen-hoa",
+        "Cedar Glen Homeowners' Association",
+        "hoa",
+        "Homeowners of Cedar Glen Court.",
+        CEDAR,
+    ),
+    DemoInstitution(
+        "market-street-club",
+        "Market Street Neighborhood Club",
+        "neighborhood_club",
+        "Block parties, a tool library and a community garden on Market Street.",
+        MARKET,
+    ),
+    DemoInstitution(
+        "barrio-libertad",
+        "Club Vecinal Barrio Libertad",
+        "neighborhood_club",
+        "Vecinos de la Avenida Libertad.",
+        LIBERTAD,
+    ),
+    DemoInstitution(
+        "harbor-view-assembly",
+        "Harbor View Neighborhood Assembly",
+        "assembly",
+        "Open assembly of the residents of Harbor View Road.",
+        HARBOR,
+    ),
+    DemoInstitution(
+        "riverside-north-assembly",
+        "Riverside North Assembly",
+        "assembly",
+        "The neighborhood assembly of Riverside North.",
+        NORTH,
+    ),
+    DemoInstitution(
+        "riverside-south-assembly",
+        "Riverside South Assembly",
+        "assembly",
+        "The neighborhood assembly of Riverside South.",
+        SOUTH,
+    ),
+    DemoInstitution(
+        "riverside-town-hall",
+        "Riverside Town Hall",
+        "town_hall",
+        "The town meeting of all of Riverside.",
+        NORTH + SOUTH,
+    ),
 )
 
 ALL_ADDRESSES: tuple[str, ...] = NORTH + SOUTH

@@ -32,8 +32,13 @@ CHAPTER_SLUG = "riverside"
 
 # How likely a resident of an area is to have joined each kind of body.
 JOIN_RATE = {
-    "block_association": 0.8, "tenants_union": 0.85, "building_meeting": 0.9, "hoa": 0.95,
-    "neighborhood_club": 0.6, "assembly": 0.55, "town_hall": 0.35,
+    "block_association": 0.8,
+    "tenants_union": 0.85,
+    "building_meeting": 0.9,
+    "hoa": 0.95,
+    "neighborhood_club": 0.6,
+    "assembly": 0.55,
+    "town_hall": 0.35,
 }
 
 
@@ -47,12 +52,21 @@ class DemoLogin:
 LOGINS = (
     DemoLogin("admin@demo.bloc.example", "Alex Admin", "administrator (staff)"),
     DemoLogin("organizer@demo.bloc.example", "Rosa Delgado", "organizer of the Riverside chapter"),
-    DemoLogin("facilitator@demo.bloc.example", "Marcus Green",
-              "facilitator of the Maple Street Block Association"),
-    DemoLogin("secretary@demo.bloc.example", "Lucía Herrera",
-              "secretary of the Maple Street Block Association"),
-    DemoLogin("resident@demo.bloc.example", "Sam Okafor",
-              "verified member of Maple Street and Riverside North"),
+    DemoLogin(
+        "facilitator@demo.bloc.example",
+        "Marcus Green",
+        "facilitator of the Maple Street Block Association",
+    ),
+    DemoLogin(
+        "secretary@demo.bloc.example",
+        "Lucía Herrera",
+        "secretary of the Maple Street Block Association",
+    ),
+    DemoLogin(
+        "resident@demo.bloc.example",
+        "Sam Okafor",
+        "verified member of Maple Street and Riverside North",
+    ),
 )
 
 
@@ -87,7 +101,9 @@ def load_demo() -> Summary:
     summary = Summary()
     rng = Random(SEED)
     with transaction.atomic():
-        chapter = Chapter.objects.filter(slug=CHAPTER_SLUG).first() or institution_services.chapter_create(
+        chapter = Chapter.objects.filter(
+            slug=CHAPTER_SLUG
+        ).first() or institution_services.chapter_create(
             actor=SYSTEM, name="Riverside", slug=CHAPTER_SLUG, city="Riverside"
         )
         institutions: dict[str, Institution] = {}
@@ -95,8 +111,13 @@ def load_demo() -> Summary:
             existing = Institution.objects.filter(slug=spec.slug).first()
             if existing is None:
                 existing = institution_services.institution_create(
-                    actor=SYSTEM, chapter=chapter, name=spec.name, kind=spec.kind, slug=spec.slug,
-                    description=spec.description, addresses=spec.addresses,
+                    actor=SYSTEM,
+                    chapter=chapter,
+                    name=spec.name,
+                    kind=spec.kind,
+                    slug=spec.slug,
+                    description=spec.description,
+                    addresses=spec.addresses,
                 )
                 summary.created_institutions += 1
             institutions[spec.slug] = existing
@@ -108,13 +129,18 @@ def load_demo() -> Summary:
     return summary
 
 
-def _load_logins(chapter: Chapter, institutions: dict[str, Institution], summary: Summary) -> dict[str, User]:
+def _load_logins(
+    chapter: Chapter, institutions: dict[str, Institution], summary: Summary
+) -> dict[str, User]:
     users: dict[str, User] = {}
     for login in LOGINS:
         user = User.objects.filter(email=login.email).first()
         if user is None:
             user = account_services.user_signup(
-                actor=SYSTEM, email=login.email, password=DEMO_PASSWORD, full_name=login.full_name,
+                actor=SYSTEM,
+                email=login.email,
+                password=DEMO_PASSWORD,
+                full_name=login.full_name,
                 preferred_language="es" if login.full_name.startswith(("Rosa", "Lucía")) else "en",
                 address="112 Maple Street" if "Maple" in login.what else "",
             )
@@ -123,15 +149,19 @@ def _load_logins(chapter: Chapter, institutions: dict[str, Institution], summary
     admin = users["admin"]
     if not admin.is_staff:
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
-    institution_services.chapter_organizer_add(actor=SYSTEM, chapter=chapter, user=users["organizer"])
+    institution_services.chapter_organizer_add(
+        actor=SYSTEM, chapter=chapter, user=users["organizer"]
+    )
     maple = institutions["maple-street-block"]
     north = institutions["riverside-north-assembly"]
     for key in ("facilitator", "secretary", "resident"):
         for institution in (maple, north):
-            membership = membership_services.membership_join(actor=SYSTEM, institution=institution,
-                                                             user=users[key])
-            membership_services.membership_verify(actor=SYSTEM, membership=membership,
-                                                  method=VerificationMethod.IN_PERSON)
+            membership = membership_services.membership_join(
+                actor=SYSTEM, institution=institution, user=users[key]
+            )
+            membership_services.membership_verify(
+                actor=SYSTEM, membership=membership, method=VerificationMethod.IN_PERSON
+            )
     return users
 
 
@@ -141,7 +171,10 @@ def _load_residents(rng: Random, summary: Summary) -> list[User]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = account_services.resident_register(
-                actor=SYSTEM, email=email, full_name=name, address=address,
+                actor=SYSTEM,
+                email=email,
+                full_name=name,
+                address=address,
                 preferred_language=language,
             )
             summary.created_users += 1
@@ -149,8 +182,9 @@ def _load_residents(rng: Random, summary: Summary) -> list[User]:
     return residents
 
 
-def _load_memberships(rng: Random, institutions: dict[str, Institution], residents: list[User],
-                      summary: Summary) -> None:
+def _load_memberships(
+    rng: Random, institutions: dict[str, Institution], residents: list[User], summary: Summary
+) -> None:
     covering: dict[str, list[tuple[Institution, str]]] = {}
     for spec in INSTITUTIONS:
         for address in spec.addresses:
@@ -166,11 +200,13 @@ def _load_memberships(rng: Random, institutions: dict[str, Institution], residen
                 continue
             if (institution.pk, user.pk) not in existing:
                 summary.created_memberships += 1
-            membership = membership_services.membership_join(actor=SYSTEM, institution=institution,
-                                                             user=user)
+            membership = membership_services.membership_join(
+                actor=SYSTEM, institution=institution, user=user
+            )
             if verified:
-                membership_services.membership_verify(actor=SYSTEM, membership=membership,
-                                                      method=method)
+                membership_services.membership_verify(
+                    actor=SYSTEM, membership=membership, method=method
+                )
 
 
 def _load_roles(rng: Random, institutions: dict[str, Institution], logins: dict[str, User]) -> None:
@@ -182,8 +218,9 @@ def _load_roles(rng: Random, institutions: dict[str, Institution], logins: dict[
     }
     for slug, institution in institutions.items():
         members = list(
-            Membership.objects.filter(institution=institution, verified_at__isnull=False)
-            .order_by("user__email")
+            Membership.objects.filter(institution=institution, verified_at__isnull=False).order_by(
+                "user__email"
+            )
         )
         shuffled = rng.sample(members, k=len(members))
         roles = [Role.FACILITATOR, Role.SECRETARY, Role.TREASURER]
@@ -192,13 +229,17 @@ def _load_roles(rng: Random, institutions: dict[str, Institution], logins: dict[
         for role in roles:
             holder = named.get((slug, role))
             membership = (
-                next(m for m in members if m.user_id == holder.pk) if holder
-                else next((m for m in shuffled if m.user_id not in {u.pk for u in logins.values()}), None)
+                next(m for m in members if m.user_id == holder.pk)
+                if holder
+                else next(
+                    (m for m in shuffled if m.user_id not in {u.pk for u in logins.values()}), None
+                )
             )
             if membership is None:
                 continue
             shuffled = [m for m in shuffled if m.pk != membership.pk]
             if RoleTerm.objects.filter(membership__institution=institution, role=role).exists():
                 continue
-            membership_services.role_term_assign(actor=SYSTEM, membership=membership, role=role,
-                                                 starts_on=starts, ends_on=ends)
+            membership_services.role_term_assign(
+                actor=SYSTEM, membership=membership, role=role, starts_on=starts, ends_on=ends
+            )

@@ -24,15 +24,19 @@ class Chapter(models.Model):
 
 class ChapterOrganizer(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="organizers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="organizer_of")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organizer_of"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["chapter", "user"], condition=models.Q(ended_at=None),
-                                    name="one_active_organizer_row"),
+            models.UniqueConstraint(
+                fields=["chapter", "user"],
+                condition=models.Q(ended_at=None),
+                name="one_active_organizer_row",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,9 @@ from bloc.institutions.models import (
 def _slug(name: str, given: str | None) -> str:
     slug = slugify(given or name)[:80]
     if not slug:
-        raise ValidationFailed.for_field("slug", _("Choose a short name made of letters or digits."))
+        raise ValidationFailed.for_field(
+            "slug", _("Choose a short name made of letters or digits.")
+        )
     return slug
 
 
@@ -37,8 +39,12 @@ def chapter_create(*, actor: object, name: str, slug: str | None = None, city: s
     try:
         with transaction.atomic():
             chapter = Chapter.objects.create(name=name, slug=_slug(name, slug), city=city)
-            audit_append(actor=actor, action="chapter.create", subject=chapter,
-                         data={"name": chapter.name, "slug": chapter.slug})
+            audit_append(
+                actor=actor,
+                action="chapter.create",
+                subject=chapter,
+                data={"name": chapter.name, "slug": chapter.slug},
+            )
     except IntegrityError:
         raise Conflict(_("A chapter with this short name already exists.")) from None
     return chapter
@@ -52,8 +58,9 @@ def chapter_organizer_add(*, actor: object, chapter: Chapter, user: User) -> Cha
             chapter=chapter, user=user, ended_at=None
         )
         if created:
-            audit_append(actor=actor, action="chapter.organizer_add", subject=chapter,
-                         data={"user": user.pk})
+            audit_append(
+                actor=actor, action="chapter.organizer_add", subject=chapter, data={"user": user.pk}
+            )
     return organizer
 
 
@@ -78,15 +85,26 @@ def institution_create(
     try:
         with transaction.atomic():
             institution = Institution.objects.create(
-                chapter=chapter, name=name, slug=_slug(name, slug), kind=kind,
+                chapter=chapter,
+                name=name,
+                slug=_slug(name, slug),
+                kind=kind,
                 description=description.strip(),
             )
             AreaAddress.objects.bulk_create(
                 AreaAddress(institution=institution, address=a) for a in clean_addresses
             )
-            audit_append(actor=actor, action="institution.create", subject=institution,
-                         data={"name": name, "kind": kind, "chapter": chapter.pk,
-                               "addresses": len(clean_addresses)})
+            audit_append(
+                actor=actor,
+                action="institution.create",
+                subject=institution,
+                data={
+                    "name": name,
+                    "kind": kind,
+                    "chapter": chapter.pk,
+                    "addresses": len(clean_addresses),
+                },
+            )
     except IntegrityError:
         raise Conflict(_("An institution with this short name already exists.")) from None
     return institution

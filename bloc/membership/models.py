@@ -16,19 +16,24 @@ class VerificationMethod(models.TextChoices):
 class Membership(models.Model):
     """A person's membership of an institution. One row per person and institution."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE,
-                                    related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="memberships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)
-    verification_method = models.CharField(max_length=16, choices=VerificationMethod.choices,
-                                           blank=True)
+    verification_method = models.CharField(
+        max_length=16, choices=VerificationMethod.choices, blank=True
+    )
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["institution", "user"], name="one_membership_per_person"),
+            models.UniqueConstraint(
+                fields=["institution", "user"], name="one_membership_per_person"
+            ),
         ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -59,8 +64,10 @@ class RoleTerm(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")),
-                                   name="role_term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="role_term_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,9 @@ from bloc.institutions.models import Institution
 from bloc.membership.models import Membership, Role, RoleTerm, VerificationMethod
 
 
-def membership_join(*, actor: object, institution: Institution, user: User | None = None) -> Membership:
+def membership_join(
+    *, actor: object, institution: Institution, user: User | None = None
+) -> Membership:
     """The actor joins (or, as SYSTEM, enrols ``user`` in) an institution. Joining twice is harmless."""
     person = user if (user is not None and is_system(actor)) else actor
     permissions.require(actor, "membership.join", institution)
@@ -28,8 +30,12 @@ def membership_join(*, actor: object, institution: Institution, user: User | Non
             membership.save(update_fields=["left_at"])
             created = True
         if created:
-            audit_append(actor=actor, action="membership.join", subject=membership,
-                         data={"institution": institution.pk, "user": person.pk})
+            audit_append(
+                actor=actor,
+                action="membership.join",
+                subject=membership,
+                data={"institution": institution.pk, "user": person.pk},
+            )
     return membership
 
 
@@ -44,8 +50,9 @@ def membership_verify(*, actor: object, membership: Membership, method: str) -> 
             membership.verified_at = timezone.now()
             membership.verification_method = method
             membership.save(update_fields=["verified_at", "verification_method"])
-            audit_append(actor=actor, action="membership.verify", subject=membership,
-                         data={"method": method})
+            audit_append(
+                actor=actor, action="membership.verify", subject=membership, data={"method": method}
+            )
     return membership
 
 
@@ -60,9 +67,18 @@ def role_term_assign(
     if membership.left_at is not None:
         raise NotFound(_("This person is no longer a member."))
     with transaction.atomic():
-        term = RoleTerm.objects.create(membership=membership, role=role, starts_on=starts_on,
-                                       ends_on=ends_on)
-        audit_append(actor=actor, action="role.assign", subject=term,
-                     data={"role": role, "membership": membership.pk,
-                           "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
+        term = RoleTerm.objects.create(
+            membership=membership, role=role, starts_on=starts_on, ends_on=ends_on
+        )
+        audit_append(
+            actor=actor,
+            action="role.assign",
+            subject=term,
+            data={
+                "role": role,
+                "membership": membership.pk,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+            },
+        )
     return term

@@ -19,13 +19,21 @@ def test_the_profile_needs_a_login(client):
 
 def test_a_person_updates_their_profile(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("accounts:profile"), {
-        "full_name": "Alice  Walker-Diaz", "preferred_language": "es", "address": "114 Maple Street",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "Alice  Walker-Diaz",
+            "preferred_language": "es",
+            "address": "114 Maple Street",
+        },
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert (alice.full_name, alice.preferred_language, alice.address) == (
-        "Alice Walker-Diaz", "es", "114 Maple Street")
+        "Alice Walker-Diaz",
+        "es",
+        "114 Maple Street",
+    )
     event = AuditEvent.objects.get(action="account.update")
     assert event.data == {"fields": ["address", "full_name", "preferred_language"]}
     assert "Maple" not in str(event.data)  # the log names fields, never copies personal data
@@ -33,9 +41,14 @@ def test_a_person_updates_their_profile(client, alice):
 
 def test_an_invalid_profile_change_is_refused_whole(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("accounts:profile"), {
-        "full_name": "New Name", "preferred_language": "xx", "address": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "New Name",
+            "preferred_language": "xx",
+            "address": "",
+        },
+    )
     assert response.status_code == 422
     alice.refresh_from_db()
     assert alice.full_name == "Alice Walker"
@@ -60,7 +73,9 @@ def test_the_language_switcher_remembers_a_logged_in_persons_choice(client, alic
 
 
 def test_the_switcher_does_not_redirect_elsewhere(client):
-    response = client.post(reverse("set_language"), {"language": "es", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("set_language"), {"language": "es", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

@@ -40,13 +40,16 @@ def test_a_resident_signs_up_and_is_logged_in(client):
     assert AuditEvent.objects.filter(action="account.signup", actor=f"user:{user.pk}").exists()
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"email": "not-an-email"}, "email"),
-    ({"password_again": "something else entirely"}, "password_again"),
-    ({"password": "12345678", "password_again": "12345678"}, "password"),
-    ({"full_name": "   "}, "full_name"),
-    ({"preferred_language": "fr"}, "preferred_language"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"password_again": "something else entirely"}, "password_again"),
+        ({"password": "12345678", "password_again": "12345678"}, "password"),
+        ({"full_name": "   "}, "full_name"),
+        ({"preferred_language": "fr"}, "preferred_language"),
+    ],
+)
 def test_invalid_signup_explains_and_writes_nothing(client, change, field):
     response = client.post(reverse("accounts:signup"), {**SIGNUP, **change})
     assert response.status_code == 422
@@ -76,7 +79,9 @@ def test_passwords_are_hashed_with_argon2_in_production():
 
 
 def login(client, email, password=PASSWORD, **extra):
-    return client.post(reverse("accounts:login"), {"username": email, "password": password}, **extra)
+    return client.post(
+        reverse("accounts:login"), {"username": email, "password": password}, **extra
+    )
 
 
 def test_login_and_logout(client, alice):
@@ -132,8 +137,10 @@ def test_password_reset_by_email(client, alice):
     response = client.get(link[1], follow=True)
     assert response.context["validlink"]
     new_password = "a new long passphrase 42"
-    response = client.post(response.redirect_chain[-1][0],
-                           {"new_password1": new_password, "new_password2": new_password})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
     assert response.status_code == 302
     assert login(client, alice.email, new_password).status_code == 302
     assert AuditEvent.objects.filter(action="account.password_reset").count() == 1

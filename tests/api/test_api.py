@@ -52,8 +52,12 @@ def test_a_token_of_a_deactivated_person_stops_working(client, alice, alice_toke
 
 
 def test_patch_me_changes_the_profile(client, alice, alice_token):
-    response = client.patch("/api/v1/me", {"preferred_language": "es"}, content_type="application/json",
-                            **bearer(alice_token))
+    response = client.patch(
+        "/api/v1/me",
+        {"preferred_language": "es"},
+        content_type="application/json",
+        **bearer(alice_token),
+    )
     assert response.status_code == 200
     assert response.json()["preferred_language"] == "es"
     alice.refresh_from_db()
@@ -62,8 +66,12 @@ def test_patch_me_changes_the_profile(client, alice, alice_token):
 
 def test_a_wrong_type_gets_422_naming_the_field_and_changes_nothing(client, alice, alice_token):
     before = AuditEvent.objects.count()
-    response = client.patch("/api/v1/me", {"preferred_language": "fr", "full_name": "X"},
-                            content_type="application/json", **bearer(alice_token))
+    response = client.patch(
+        "/api/v1/me",
+        {"preferred_language": "fr", "full_name": "X"},
+        content_type="application/json",
+        **bearer(alice_token),
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid"
@@ -74,15 +82,17 @@ def test_a_wrong_type_gets_422_naming_the_field_and_changes_nothing(client, alic
 
 
 def test_a_service_refusal_names_the_field(client, alice, alice_token):
-    response = client.patch("/api/v1/me", {"full_name": "    "}, content_type="application/json",
-                            **bearer(alice_token))
+    response = client.patch(
+        "/api/v1/me", {"full_name": "    "}, content_type="application/json", **bearer(alice_token)
+    )
     assert response.status_code == 422
     assert response.json()["fields"] == {"full_name": ["Please enter your name."]}
 
 
 def test_bad_json_gets_400(client, alice, alice_token):
-    response = client.patch("/api/v1/me", "{not json", content_type="application/json",
-                            **bearer(alice_token))
+    response = client.patch(
+        "/api/v1/me", "{not json", content_type="application/json", **bearer(alice_token)
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "bad_json"
 
@@ -95,14 +105,19 @@ def test_the_browser_session_works_with_csrf(alice):
     assert refused.status_code == 403
     browser.get("/")  # sets the CSRF cookie, as a page would
     token = browser.cookies["csrftoken"].value
-    allowed = browser.patch("/api/v1/me", {"full_name": "Alice W."}, content_type="application/json",
-                            HTTP_X_CSRFTOKEN=token)
+    allowed = browser.patch(
+        "/api/v1/me",
+        {"full_name": "Alice W."},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
     assert allowed.status_code == 200
 
 
 def test_tokens_are_listed_made_and_revoked(client, alice, alice_token):
-    made = client.post("/api/v1/tokens", {"name": "backup"}, content_type="application/json",
-                       **bearer(alice_token))
+    made = client.post(
+        "/api/v1/tokens", {"name": "backup"}, content_type="application/json", **bearer(alice_token)
+    )
     assert made.status_code == 201
     new = made.json()
     assert new["secret"].startswith("bloc_")
@@ -123,8 +138,9 @@ def test_a_token_cannot_be_revoked_by_someone_else(client, alice, bob, alice_tok
 
 
 def test_an_empty_token_name_is_refused(client, alice, alice_token):
-    response = client.post("/api/v1/tokens", {"name": ""}, content_type="application/json",
-                           **bearer(alice_token))
+    response = client.post(
+        "/api/v1/tokens", {"name": ""}, content_type="application/json", **bearer(alice_token)
+    )
     assert response.status_code == 422
     assert "name" in response.json()["fields"]
 
@@ -158,11 +174,24 @@ def test_query_limits_are_validated(client, staff):
 
 def test_institutions_are_public(client):
     chapter = institution_services.chapter_create(actor=SYSTEM, name="Riverside")
-    institution_services.institution_create(actor=SYSTEM, chapter=chapter, name="Maple Street",
-                                            kind="block_association", addresses=["1 Maple Street"])
+    institution_services.institution_create(
+        actor=SYSTEM,
+        chapter=chapter,
+        name="Maple Street",
+        kind="block_association",
+        addresses=["1 Maple Street"],
+    )
     body = client.get("/api/v1/institutions/").json()
-    assert body == [{"id": body[0]["id"], "slug": "maple-street", "name": "Maple Street",
-                     "kind": "block_association", "chapter": "riverside", "member_count": 0}]
+    assert body == [
+        {
+            "id": body[0]["id"],
+            "slug": "maple-street",
+            "name": "Maple Street",
+            "kind": "block_association",
+            "chapter": "riverside",
+            "member_count": 0,
+        }
+    ]
 
 
 def test_unknown_routes_get_404_json(client):

@@ -52,13 +52,16 @@ def test_an_event_is_rolled_back_with_the_write_it_records():
     assert audit_verify().ok
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET action = 'forged' WHERE seq = 1",
-    "DELETE FROM audit_auditevent WHERE seq = 1",
-    "DELETE FROM audit_auditevent",
-    "UPDATE audit_audithead SET seq = 0",
-    "DELETE FROM audit_audithead",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET action = 'forged' WHERE seq = 1",
+        "DELETE FROM audit_auditevent WHERE seq = 1",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_audithead SET seq = 0",
+        "DELETE FROM audit_audithead",
+    ],
+)
 def test_the_database_refuses_to_change_the_log(statement):
     append(2)
     with guard.purge_refused(connection):
@@ -133,7 +136,10 @@ def test_verify_against_a_witnessed_head_notices_a_rewritten_tail():
     call_command("audit", "head", stdout=out)
     witnessed = out.getvalue().strip()
     tamper("DELETE FROM audit_auditevent WHERE seq = %s", [3])
-    tamper("UPDATE audit_audithead SET seq = %s, hash = (SELECT hash FROM audit_auditevent WHERE seq = 2)", [2])
+    tamper(
+        "UPDATE audit_audithead SET seq = %s, hash = (SELECT hash FROM audit_auditevent WHERE seq = 2)",
+        [2],
+    )
     assert "audit log OK" in verify_output()  # consistent on its own...
     with pytest.raises(CommandError, match="does not extend the witnessed head"):
         verify_output("--expect-head", witnessed)  # ...but not with the witness

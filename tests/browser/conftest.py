@@ -121,8 +121,9 @@ def _wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            pytest.fail(f"bloc runserver exited with {server.process.returncode}:\n"
-                        f"{server.log_tail()}")
+            pytest.fail(
+                f"bloc runserver exited with {server.process.returncode}:\n{server.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(server.url + "/", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
@@ -130,8 +131,9 @@ def _wait_until_up(server: Server) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
-    pytest.fail(f"bloc runserver did not answer within {SERVER_START_TIMEOUT:.0f} s:\n"
-                f"{server.log_tail()}")
+    pytest.fail(
+        f"bloc runserver did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{server.log_tail()}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -142,13 +144,15 @@ def bloc_server() -> Iterator[Server]:
     env.pop("DJANGO_SETTINGS_MODULE", None)  # bloc's own settings, not the test suite's
     # Serve this checkout, whichever copy of bloc happens to be installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    env.update({
-        "BLOC_DATA_DIR": str(workdir / "data"),
-        "PYTHONUNBUFFERED": "1",  # mails printed by the console backend reach the log now
-        "EMAIL_URL": "console://",
-        "BLOC_DEBUG": "false",
-        "BLOC_SECURE": "false",
-    })
+    env.update(
+        {
+            "BLOC_DATA_DIR": str(workdir / "data"),
+            "PYTHONUNBUFFERED": "1",  # mails printed by the console backend reach the log now
+            "EMAIL_URL": "console://",
+            "BLOC_DEBUG": "false",
+            "BLOC_SECURE": "false",
+        }
+    )
     for name in ("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "BLOC_COLLECTED_STATIC"):
         env.pop(name, None)
 
@@ -164,8 +168,14 @@ def bloc_server() -> Iterator[Server]:
     process: subprocess.Popen[bytes] | None = None
     log_path = workdir / "server.log"
     try:
-        migrate = subprocess.run(_bloc("migrate", "--no-input", "-v", "0"), env=env,
-                                 cwd=workdir, capture_output=True, text=True, timeout=300)
+        migrate = subprocess.run(
+            _bloc("migrate", "--no-input", "-v", "0"),
+            env=env,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if migrate.returncode != 0:
             pytest.fail(f"bloc migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
 
@@ -173,7 +183,10 @@ def bloc_server() -> Iterator[Server]:
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 _bloc("runserver", f"127.0.0.1:{port}", "--noreload"),
-                env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+                env=env,
+                cwd=workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         server = Server(url=f"http://127.0.0.1:{port}", log_path=log_path, process=process)
         _wait_until_up(server)
@@ -208,11 +221,15 @@ def axe_js() -> Path:
     if not path.is_file():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.fail("axe-core is missing and npm is not installed to fetch it "
-                        "(set AXE_CORE_JS to an axe.min.js)")
+            pytest.fail(
+                "axe-core is missing and npm is not installed to fetch it "
+                "(set AXE_CORE_JS to an axe.min.js)"
+            )
         result = subprocess.run(
             [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), "axe-core@4"],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0 or not path.is_file():
             pytest.fail(f"npm could not install axe-core:\n{result.stdout}\n{result.stderr}")
@@ -237,8 +254,9 @@ def browser() -> Iterator[Any]:
 
 
 def _new_page(browser: Any, server: Server, *, javascript: bool) -> Iterator[Any]:
-    context = browser.new_context(base_url=server.url, viewport=PHONE,
-                                  java_script_enabled=javascript, locale="en-US")
+    context = browser.new_context(
+        base_url=server.url, viewport=PHONE, java_script_enabled=javascript, locale="en-US"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.bloc_javascript = javascript  # check_page runs axe only where scripts run
@@ -318,8 +336,10 @@ _AXE_JS = """async (tags) => {
 def _format_violations(where: str, violations: list[dict[str, Any]]) -> str:
     lines = [f"axe found {len(violations)} serious/critical WCAG violation(s) on {where}:"]
     for violation in violations:
-        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
-                     f"({violation['helpUrl']})")
+        lines.append(
+            f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
         for node in violation["nodes"]:
             summary = " ".join((node["summary"] or "").split())
             lines.append(f"    at {node['target']}: {summary}")
@@ -356,9 +376,12 @@ def check_page(axe_js: Path) -> Any:
             failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
             for violation in violations:
                 if violation not in failing:  # shown in pytest's warnings summary, not fatal
-                    warnings.warn(f"axe {violation['impact']} on {where}: {violation['id']}: "
-                                  f"{violation['help']} at "
-                                  f"{[n['target'] for n in violation['nodes']]}", stacklevel=2)
+                    warnings.warn(
+                        f"axe {violation['impact']} on {where}: {violation['id']}: "
+                        f"{violation['help']} at "
+                        f"{[n['target'] for n in violation['nodes']]}",
+                        stacklevel=2,
+                    )
             assert not failing, _format_violations(where, failing)
 
     return check

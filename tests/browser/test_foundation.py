@@ -28,8 +28,9 @@ def unique_email(tag: str) -> str:
     return f"{tag}-{secrets.token_hex(4)}@example.org"
 
 
-def sign_up(page: Any, *, name: str, email: str, password: str, again: str,
-            language: str = "en") -> None:
+def sign_up(
+    page: Any, *, name: str, email: str, password: str, again: str, language: str = "en"
+) -> None:
     form = page.locator("main form")
     form.get_by_label("Your name").fill(name)
     form.get_by_label("Email address").fill(email)
@@ -212,7 +213,8 @@ def test_invalid_signup_shows_errors_and_creates_no_account(
     log_in(page, email=email, password=PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_role("alert")).to_contain_text(
-        "That email address and password do not match an account.")
+        "That email address and password do not match an account."
+    )
     expect_logged_out(page)
     check_page(page)
 

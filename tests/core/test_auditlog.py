@@ -15,15 +15,19 @@ from bloc.core.auditlog import BreakKind, Head
 json_scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.text(max_size=20)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=6,
 )
-event_fields = st.fixed_dictionaries({
-    "action": st.sampled_from(["account.signup", "institution.create", "membership.join"]),
-    "actor": st.sampled_from(["system", "anonymous", "user:1", "user:2"]),
-    "subject": st.text(max_size=30),
-    "data": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
-})
+event_fields = st.fixed_dictionaries(
+    {
+        "action": st.sampled_from(["account.signup", "institution.create", "membership.join"]),
+        "actor": st.sampled_from(["system", "anonymous", "user:1", "user:2"]),
+        "subject": st.text(max_size=30),
+        "data": st.dictionaries(st.text(max_size=8), json_values, max_size=4),
+    }
+)
 
 
 def build_chain(rows: list[dict]) -> list[auditlog.LinkedEvent]:
@@ -31,7 +35,9 @@ def build_chain(rows: list[dict]) -> list[auditlog.LinkedEvent]:
     head = Head()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for index, row in enumerate(rows):
-        linked = auditlog.link(head, at=auditlog.format_time(start + timedelta(seconds=index)), **row)
+        linked = auditlog.link(
+            head, at=auditlog.format_time(start + timedelta(seconds=index)), **row
+        )
         chain.append(linked)
         head = Head(linked.event.seq, linked.hash)
     return chain
@@ -59,7 +65,9 @@ def test_any_single_altered_event_is_found(rows, data):
     what = data.draw(st.sampled_from(["action", "actor", "subject", "data", "at", "hash", "prev"]))
     event = target.event
     if what == "hash":
-        tampered = dataclasses.replace(target, hash=("f" if target.hash[0] != "f" else "e") + target.hash[1:])
+        tampered = dataclasses.replace(
+            target, hash=("f" if target.hash[0] != "f" else "e") + target.hash[1:]
+        )
     elif what == "prev":
         tampered = dataclasses.replace(target, prev_hash="1" * 64)
     else:
@@ -70,7 +78,9 @@ def test_any_single_altered_event_is_found(rows, data):
             "data": {**event.data, "tampered": True},
             "at": auditlog.format_time(datetime(2030, 1, 1, tzinfo=UTC)),
         }[what]
-        tampered = dataclasses.replace(target, event=dataclasses.replace(event, **{what: replacement}))
+        tampered = dataclasses.replace(
+            target, event=dataclasses.replace(event, **{what: replacement})
+        )
     chain[index] = tampered
     result = auditlog.verify(chain, head)
     assert not result.ok
@@ -126,7 +136,9 @@ def test_a_renumbered_chain_with_an_event_cut_out_is_found(rows, data):
 def test_an_event_forged_in_the_middle_is_found(rows, forged):
     chain = build_chain(rows)
     head = head_of(chain)
-    fake = auditlog.link(Head(), at=auditlog.format_time(datetime(2026, 1, 1, tzinfo=UTC)), **forged)
+    fake = auditlog.link(
+        Head(), at=auditlog.format_time(datetime(2026, 1, 1, tzinfo=UTC)), **forged
+    )
     chain.insert(0, fake)
     assert not auditlog.verify(chain, head).ok
 
@@ -151,12 +163,21 @@ def test_an_empty_log_verifies():
 
 def test_the_hash_commits_to_a_fixed_encoding():
     """The encoding is part of the format: changing it would break every stored chain."""
-    event = auditlog.Event(seq=1, at="2026-01-01T00:00:00.000000+00:00", action="a", actor="system",
-                           subject="x", data={"b": 1, "a": ["é", None, True]})
-    assert auditlog.canonical_json(event.body()) == (
-        '{"action":"a","actor":"system","at":"2026-01-01T00:00:00.000000+00:00",'
-        '"data":{"a":["é",null,true],"b":1},"seq":1,"subject":"x"}'
-    ).encode()
+    event = auditlog.Event(
+        seq=1,
+        at="2026-01-01T00:00:00.000000+00:00",
+        action="a",
+        actor="system",
+        subject="x",
+        data={"b": 1, "a": ["é", None, True]},
+    )
+    assert (
+        auditlog.canonical_json(event.body())
+        == (
+            '{"action":"a","actor":"system","at":"2026-01-01T00:00:00.000000+00:00",'
+            '"data":{"a":["é",null,true],"b":1},"seq":1,"subject":"x"}'
+        ).encode()
+    )
     assert auditlog.chain_hash(auditlog.GENESIS_HASH, event) == auditlog.chain_hash(
         auditlog.GENESIS_HASH, dataclasses.replace(event, data={"a": ["é", None, True], "b": 1})
     )

@@ -29,30 +29,45 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
 
     assert Chapter.objects.count() == 1
     kinds = set(Institution.objects.values_list("kind", flat=True))
-    assert {"block_association", "tenants_union", "hoa", "neighborhood_club", "assembly",
-            "town_hall"} <= kinds <= set(InstitutionKind.values)
+    assert (
+        {"block_association", "tenants_union", "hoa", "neighborhood_club", "assembly", "town_hall"}
+        <= kinds
+        <= set(InstitutionKind.values)
+    )
     assert 10 <= Institution.objects.count() <= 15
     assert 300 <= User.objects.count() <= 400
     names = list(User.objects.values_list("full_name", flat=True))
-    assert any("á" in n or "é" in n or "í" in n or "ó" in n or "ú" in n for n in names)  # Spanish names
+    assert any(
+        "á" in n or "é" in n or "í" in n or "ó" in n or "ú" in n for n in names
+    )  # Spanish names
     assert User.objects.exclude(address="").count() >= 300
     assert User.objects.filter(preferred_language="es").exists()
     assert Membership.objects.filter(user__memberships__isnull=False).exists()
     people_in_several = [u for u in User.objects.all() if u.memberships.count() >= 2]
     assert people_in_several
-    methods = set(Membership.objects.exclude(verification_method="").values_list(
-        "verification_method", flat=True))
+    methods = set(
+        Membership.objects.exclude(verification_method="").values_list(
+            "verification_method", flat=True
+        )
+    )
     assert methods == set(VerificationMethod.values)
     assert set(RoleTerm.objects.values_list("role", flat=True)) == set(Role.values)
     assert audit_verify().ok
 
-    counts = (User.objects.count(), Membership.objects.count(), RoleTerm.objects.count(),
-              AuditEvent.objects.count())
+    counts = (
+        User.objects.count(),
+        Membership.objects.count(),
+        RoleTerm.objects.count(),
+        AuditEvent.objects.count(),
+    )
     second = run_demo()
     assert "already loaded" in second
-    assert (User.objects.count(), Membership.objects.count(), RoleTerm.objects.count(),
-            AuditEvent.objects.count()) == counts
-
+    assert (
+        User.objects.count(),
+        Membership.objects.count(),
+        RoleTerm.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
 
     # Every demo login works, and every resident belongs only where they live.
     from bloc.demo.loader import DEMO_PASSWORD, LOGINS

@@ -18,9 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        verify = sub.add_parser("verify", help="walk the hash chain; exit 1 at the first broken link")
+        verify = sub.add_parser(
+            "verify", help="walk the hash chain; exit 1 at the first broken link"
+        )
         verify.add_argument(
-            "--expect-head", metavar="SEQ:HASH",
+            "--expect-head",
+            metavar="SEQ:HASH",
             help="also check the log against a head you copied earlier (from 'bloc audit head')",
         )
         sub.add_parser("head", help="print the last sequence number and hash, to copy elsewhere")

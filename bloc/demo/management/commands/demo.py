@@ -14,13 +14,16 @@ class Command(BaseCommand):
     help = "Set up a database with the demo chapter and serve bloc. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true",
-                            help="set everything up but do not start the server")
-        parser.add_argument("--addrport", default="127.0.0.1:8000",
-                            help="where to serve (default 127.0.0.1:8000)")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="set everything up but do not start the server"
+        )
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)"
+        )
 
-    def handle(self, *args: Any, no_serve: bool = False, addrport: str = "127.0.0.1:8000",
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, no_serve: bool = False, addrport: str = "127.0.0.1:8000", **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         summary = load_demo()
         if summary.created_users or summary.created_institutions:
