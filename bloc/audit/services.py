@@ -37,8 +37,13 @@ def audit_append(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the write it records")
     head_row = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head_row is None:  # an empty database whose head row was never made
-        head_row, _created = AuditHead.objects.get_or_create(pk=1)
+    if head_row is None:
+        # The head row is made by a migration; only an emptied database (the
+        # test suite's flush) lacks it. Several writers may get here at once:
+        # ON CONFLICT DO NOTHING lets one insert it while the others wait for
+        # that insert and then lock the same row.
+        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
+        head_row = AuditHead.objects.select_for_update().get(pk=1)
     now = timezone.now()
     linked = auditlog.link(
         head_row.as_head(),
