@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bloc.accounts import services
@@ -87,3 +89,12 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         services.login_record_success(email=email)
         return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing to each person in the language of their profile."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(*args, **kwargs)

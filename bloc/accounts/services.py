@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,54 @@ def _clean_name(full_name: str) -> str:
     return name
 
 
+def _clean_email(email: str) -> str:
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationFailed.for_field("email", _("Enter a valid email address.")) from None
+    return email
+
+
+def _clean_address(address: str) -> str:
+    address = " ".join(address.split())
+    if len(address) > 255:
+        raise ValidationFailed.for_field(
+            "address", _("The address can have at most 255 characters.")
+        )
+    return address
+
+
+def _user_create(
+    *,
+    actor: object,
+    action: str,
+    email: str,
+    password: str | None,
+    full_name: str,
+    preferred_language: str,
+    address: str,
+) -> User:
+    """Create the account and log it; an address already in use is a conflict."""
+    taken = Conflict(_("An account with this email address already exists."), code="email_taken")
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=email).exists():
+                raise taken
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name,
+                preferred_language=preferred_language,
+                address=address,
+            )
+            audit_append(actor=user if actor is None else actor, action=action, subject=user)
+    except IntegrityError:
+        # Two sign-ups with the same address at the same moment: one wins.
+        raise taken from None
+    return user
+
+
 def user_signup(
     *,
     actor: object,
@@ -53,37 +102,28 @@ def user_signup(
     preferred_language: str = "en",
     address: str = "",
 ) -> User:
-    """Create a person's account. The email address is their login."""
-    email = User.objects.normalize_email(email.strip()).lower()
+    """Create a person's own account. The email address is their login."""
+    email = _clean_email(email)
     full_name = _clean_name(full_name)
     preferred_language = _clean_language(preferred_language)
-    candidate = User(email=email, full_name=full_name, address=address.strip())
+    address = _clean_address(address)
     try:
+        candidate = User(email=email, full_name=full_name, address=address)
         password_validation.validate_password(password, user=candidate)
     except DjangoValidationError as exc:
         raise ValidationFailed(
             _("Choose a stronger password."), fields={"password": list(exc.messages)}
         ) from None
-    try:
-        with transaction.atomic():
-            if User.objects.filter(email__iexact=email).exists():
-                raise Conflict(
-                    _("An account with this email address already exists."), code="email_taken"
-                )
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name,
-                preferred_language=preferred_language,
-                address=candidate.address,
-            )
-            audit_append(actor=user, action="account.signup", subject=user)
-    except IntegrityError:
-        # Two sign-ups with the same address at the same moment: one wins.
-        raise Conflict(
-            _("An account with this email address already exists."), code="email_taken"
-        ) from None
-    return user
+    # The person signs themselves up: the log names them, not the visitor they were.
+    return _user_create(
+        actor=None,
+        action="account.signup",
+        email=email,
+        password=password,
+        full_name=full_name,
+        preferred_language=preferred_language,
+        address=address,
+    )
 
 
 def resident_register(
@@ -99,24 +139,15 @@ def resident_register(
     The account has no usable password until its owner claims it.
     """
     permissions.require(actor, "account.register_resident", None)
-    email = User.objects.normalize_email(email.strip()).lower()
-    full_name = _clean_name(full_name)
-    preferred_language = _clean_language(preferred_language)
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=None,
-                full_name=full_name,
-                preferred_language=preferred_language,
-                address=address.strip(),
-            )
-            audit_append(actor=actor, action="account.register_resident", subject=user)
-    except IntegrityError:
-        raise Conflict(
-            _("An account with this email address already exists."), code="email_taken"
-        ) from None
-    return user
+    return _user_create(
+        actor=actor,
+        action="account.register_resident",
+        email=_clean_email(email),
+        password=None,
+        full_name=_clean_name(full_name),
+        preferred_language=_clean_language(preferred_language),
+        address=_clean_address(address),
+    )
 
 
 def user_profile_update(
@@ -135,11 +166,7 @@ def user_profile_update(
     if preferred_language is not None:
         changes["preferred_language"] = _clean_language(preferred_language)
     if address is not None:
-        if len(address.strip()) > 255:
-            raise ValidationFailed.for_field(
-                "address", _("The address can have at most 255 characters.")
-            )
-        changes["address"] = address.strip()
+        changes["address"] = _clean_address(address)
     changed = [field for field, value in changes.items() if getattr(user, field) != value]
     if not changed:
         return user

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from bloc.accounts import selectors, services
-from bloc.accounts.forms import ApiTokenForm, ProfileForm, SignupForm, ThrottledLoginForm
+from bloc.accounts.forms import (
+    ApiTokenForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
 from bloc.core.errors import DomainError
 from bloc.forms import add_domain_error
 
@@ -76,6 +82,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -101,24 +108,15 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-@login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def _profile_page(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
-    status = 200
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                services.user_profile_update(actor=user, user=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Your profile was saved."))
-                response = redirect("accounts:profile")
-                response.set_cookie("django_language", user.preferred_language, samesite="Lax")
-                return response
-        status = 422
-    else:
+    if form is None:
         form = ProfileForm(
             initial={
                 "full_name": user.full_name,
@@ -126,16 +124,31 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "address": user.address,
             }
         )
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "token_form": ApiTokenForm(),
-            "tokens": selectors.api_tokens_for_user(user=user),
-        },
-        status=status,
-    )
+    context = {
+        "form": form,
+        "token_form": token_form or ApiTokenForm(),
+        "tokens": selectors.api_tokens_for_user(user=user),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _profile_page(request)
+    user = request.user
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_profile_update(actor=user, user=user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            response = redirect("accounts:profile")
+            response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+            return response
+    return _profile_page(request, form=form, status=422)
 
 
 @login_required
@@ -150,25 +163,9 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            return render(
-                request, "accounts/api_token_created.html", {"token": token, "secret": secret}
-            )
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": ProfileForm(
-                initial={
-                    "full_name": request.user.full_name,
-                    "preferred_language": request.user.preferred_language,
-                    "address": request.user.address,
-                }
-            ),
-            "token_form": form,
-            "tokens": selectors.api_tokens_for_user(user=request.user),
-        },
-        status=422,
-    )
+            context = {"token": token, "secret": secret}
+            return render(request, "accounts/api_token_created.html", context)
+    return _profile_page(request, token_form=form, status=422)
 
 
 @login_required

@@ -162,3 +162,18 @@ def test_a_failed_write_leaves_nothing_behind(monkeypatch):
     with pytest.raises(RuntimeError):
         services.user_signup(actor=SYSTEM, email="d@example.org", password=PASSWORD, full_name="D")
     assert not User.objects.filter(email="d@example.org").exists()
+
+
+def test_the_reset_email_is_in_the_persons_own_language(client, bob):
+    client.post(reverse("accounts:password_reset"), {"email": bob.email})
+    assert mail.outbox[0].subject == "Restablece tu contraseña de bloc"
+    assert "Alguien pidió restablecer" in mail.outbox[0].body
+
+
+def test_signup_refuses_a_malformed_email_even_without_the_form():
+    from bloc.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.user_signup(actor=SYSTEM, email="nope", password=PASSWORD, full_name="N")
+    assert "email" in refused.value.fields
+    assert not User.objects.exists()
