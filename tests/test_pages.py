@@ -65,3 +65,15 @@ def test_a_forged_form_gets_the_translated_csrf_page(alice):
 def test_static_files_are_served_without_collectstatic(client):
     response = client.get("/static/bloc/bloc.css")
     assert response.status_code == 200
+
+
+def test_the_home_page_costs_the_same_few_queries_however_many_institutions(
+    client, django_assert_max_num_queries
+):
+    chapter = services.chapter_create(actor=SYSTEM, name="Riverside")
+    for n in range(12):
+        services.institution_create(
+            actor=SYSTEM, chapter=chapter, name=f"Block {n}", kind="block_association"
+        )
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
