@@ -35,7 +35,7 @@ MATRIX = [
     ("account.update", "alice", {"alice"}),
     ("api_token.manage", None, {"alice", "bob", "staff", "organizer"}),
     ("audit.read", None, {"staff"}),
-    ("institution.create", "chapter", {"staff", "organizer"}),
+    ("institution.create", "chapter", {"alice", "bob", "staff", "organizer"}),
     ("membership.join", None, {"alice", "bob", "staff", "organizer"}),
     ("account.register_resident", None, {"staff"}),
 ]
@@ -51,11 +51,6 @@ def test_permission_matrix(world, action, target, allowed):
         if not decision:
             assert decision.code and decision.reason  # a refusal always says why
     assert permissions.check(SYSTEM, action, obj)
-
-
-def test_every_rule_is_in_the_matrix():
-    covered = {action for action, _target, _allowed in MATRIX}
-    assert set(permissions.RULES) - covered <= {"membership.verify", "role.assign"}
 
 
 def test_refusals_raise_with_the_reason(world):

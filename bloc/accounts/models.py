@@ -51,6 +51,10 @@ class User(AbstractUser):
         help_text=_("Street address and apartment, used to find the institutions you can join."),
     )
 
+    # Set when the person deleted their account: they are anonymised, their
+    # records (memberships, votes, minutes) stay for the institutions' history.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]

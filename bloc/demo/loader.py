@@ -22,6 +22,7 @@ from bloc.demo import people
 from bloc.demo.chapter import ALL_ADDRESSES, INSTITUTIONS
 from bloc.institutions import services as institution_services
 from bloc.institutions.models import Chapter, Institution
+from bloc.membership import roles as role_services
 from bloc.membership import services as membership_services
 from bloc.membership.models import Membership, Role, RoleTerm, VerificationMethod
 
@@ -240,6 +241,6 @@ def _load_roles(rng: Random, institutions: dict[str, Institution], logins: dict[
             shuffled = [m for m in shuffled if m.pk != membership.pk]
             if RoleTerm.objects.filter(membership__institution=institution, role=role).exists():
                 continue
-            membership_services.role_term_assign(
+            role_services.role_term_assign(
                 actor=SYSTEM, membership=membership, role=role, starts_on=starts, ends_on=ends
             )

@@ -62,6 +62,17 @@ class Institution(models.Model):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     description = models.TextField(_("description"), blank=True)
+    # GeoJSON geometry (Polygon or MultiPolygon, longitude/latitude), validated
+    # by bloc.core.areas before it is stored.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    founded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    charter_adopted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,16 +85,46 @@ class Institution(models.Model):
 
 
 class AreaAddress(models.Model):
-    """One street address inside an institution's area."""
+    """One street address (a house, a building or a flat) inside an institution's area."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="addresses")
     address = models.CharField(_("address"), max_length=255)
+    # bloc.core.addresses.normalize(address): what residents' addresses are matched on.
+    key = models.CharField(max_length=255, db_index=True)
 
     class Meta:
         ordering = ["address"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "address"], name="unique_area_address"),
+            models.UniqueConstraint(fields=["institution", "key"], name="unique_area_address"),
         ]
 
     def __str__(self) -> str:
         return self.address
+
+
+class BylawsVersion(models.Model):
+    """One version of an institution's bylaws: the text and its enforceable settings.
+
+    Versions are only ever added; the highest number is in force.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="bylaws_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(_("bylaws"), blank=True)
+    rules = models.JSONField(default=dict)  # bloc.core.bylaws.BylawsSettings.to_dict()
+    note = models.CharField(_("what changed"), max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "number"], name="one_bylaws_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} bylaws v{self.number}"
