@@ -10,6 +10,10 @@ from bloc.api import errors
 from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
 from bloc.institutions.api import router as institutions_router
+from bloc.institutions.charter_api import router as charter_router
+from bloc.membership.api import router as membership_router
+from bloc.membership.letters_api import router as letters_router
+from bloc.membership.roles_api import router as roles_router
 
 api = NinjaAPI(
     title="bloc API",
@@ -27,3 +31,7 @@ errors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/institutions", institutions_router)
+api.add_router("/institutions", membership_router)
+api.add_router("/institutions", charter_router)
+api.add_router("/institutions", letters_router)
+api.add_router("/institutions", roles_router)

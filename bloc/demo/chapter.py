@@ -8,6 +8,9 @@ belong to several institutions at once, as they do in life.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from bloc.core.bylaws import BylawsSettings
 
 
 @dataclass(frozen=True)
@@ -138,3 +141,37 @@ INSTITUTIONS: tuple[DemoInstitution, ...] = (
 )
 
 ALL_ADDRESSES: tuple[str, ...] = NORTH + SOUTH
+
+# Bylaws at different distances from the democratic charter, so that the
+# charter page has something to say about each institution.
+CHARTER = BylawsSettings(
+    quorum_percent=10, term_months=12, term_limit=2, recall=True, public_records=True
+)
+BOARD_RUN = BylawsSettings(one_member_one_vote=False, member_decisions=False, open_membership=False)
+HALFWAY = BylawsSettings(quorum_percent=20, term_months=24, recall=True)
+TERMS_ONLY = BylawsSettings(term_months=12, term_limit=3, custom_roles=("garden-keeper",))
+
+RULES: dict[str, BylawsSettings] = {
+    "maple-street-block": CHARTER,
+    "oak-avenue-block": HALFWAY,
+    "grand-concourse-tenants": HALFWAY,
+    "las-palmas-tenants": CHARTER,
+    "willow-creek-hoa": BOARD_RUN,
+    "cedar-glen-hoa": TERMS_ONLY,
+    "market-street-club": TERMS_ONLY,
+    "harbor-view-assembly": CHARTER,
+    "riverside-north-assembly": CHARTER,
+    "riverside-south-assembly": HALFWAY,
+}
+
+
+def _square(lon: float, lat: float, size: float) -> dict[str, Any]:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+# Two areas also drawn on the map (residents may join by location).
+BOUNDARIES: dict[str, dict[str, Any]] = {
+    "maple-street-block": _square(-73.9210, 40.8410, 0.0030),
+    "riverside-north-assembly": _square(-73.9300, 40.8350, 0.0200),
+}

@@ -19,7 +19,7 @@ from bloc.accounts import services as account_services
 from bloc.accounts.models import User
 from bloc.actors import SYSTEM
 from bloc.demo import people
-from bloc.demo.chapter import ALL_ADDRESSES, INSTITUTIONS
+from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
 from bloc.institutions import services as institution_services
 from bloc.institutions.models import Chapter, Institution
 from bloc.membership import roles as role_services
@@ -119,6 +119,8 @@ def load_demo() -> Summary:
                     slug=spec.slug,
                     description=spec.description,
                     addresses=spec.addresses,
+                    boundary=BOUNDARIES.get(spec.slug),
+                    rules=RULES.get(spec.slug),
                 )
                 summary.created_institutions += 1
             institutions[spec.slug] = existing
@@ -127,6 +129,7 @@ def load_demo() -> Summary:
         residents = _load_residents(rng, summary)
         _load_memberships(rng, institutions, residents, summary)
         _load_roles(rng, institutions, logins)
+        _load_history(institutions, logins)
     return summary
 
 
@@ -244,3 +247,41 @@ def _load_roles(rng: Random, institutions: dict[str, Institution], logins: dict[
             role_services.role_term_assign(
                 actor=SYSTEM, membership=membership, role=role, starts_on=starts, ends_on=ends
             )
+
+
+def _load_history(institutions: dict[str, Institution], logins: dict[str, User]) -> None:
+    """An earlier term (so rotation and term limits have a past), a custom role, real vouches."""
+    today = timezone.localdate()
+    maple = institutions["maple-street-block"]
+    facilitator = Membership.objects.get(institution=maple, user=logins["facilitator"])
+    earlier = dict(starts_on=today - timedelta(days=485), ends_on=today - timedelta(days=120))
+    if not RoleTerm.objects.filter(membership=facilitator, **earlier).exists():
+        role_services.role_term_assign(
+            actor=SYSTEM, membership=facilitator, role=Role.FACILITATOR, **earlier
+        )
+    market = institutions["market-street-club"]
+    keeper = (
+        Membership.objects.filter(institution=market, verified_at__isnull=False)
+        .order_by("user__email")
+        .first()
+    )
+    if keeper and not RoleTerm.objects.filter(membership=keeper, role="garden-keeper").exists():
+        role_services.role_term_assign(
+            actor=SYSTEM,
+            membership=keeper,
+            role="garden-keeper",
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=335),
+        )
+    # Two verified neighbours vouch for the first unverified member of Maple Street.
+    # (Chosen the same way on every run, so running the demo again adds nothing.)
+    waiting = (
+        Membership.objects.filter(institution=maple)
+        .exclude(verification_method__in=[VerificationMethod.IN_PERSON, VerificationMethod.LETTER])
+        .exclude(user__in=logins.values())
+        .order_by("user__email")
+        .first()
+    )
+    if waiting is not None:
+        for login in ("resident", "secretary"):
+            membership_services.vouch_give(actor=logins[login], vouchee=waiting)

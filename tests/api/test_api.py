@@ -190,6 +190,7 @@ def test_institutions_are_public(client):
             "kind": "block_association",
             "chapter": "riverside",
             "member_count": 0,
+            "verified_count": 0,
         }
     ]
 

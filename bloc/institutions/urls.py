@@ -1,0 +1,32 @@
+from django.urls import include, path
+
+from bloc.institutions import views
+from bloc.membership import views as membership_views
+
+app_name = "institutions"
+
+# Pages of one institution live under /institutions/<slug>/.
+one = [
+    path("", views.institution_detail, name="detail"),
+    path("edit/", views.institution_edit, name="edit"),
+    path("area/", views.area_edit, name="area"),
+    path("bylaws/", views.bylaws, name="bylaws"),
+    path("join/", membership_views.join, name="join"),
+    path("leave/", membership_views.leave, name="leave"),
+    path("members/", membership_views.members, name="members"),
+    path("members/<int:membership_id>/verify/", membership_views.verify, name="verify"),
+    path("members/<int:membership_id>/unverify/", membership_views.unverify, name="unverify"),
+    path("members/<int:membership_id>/vouch/", membership_views.vouch, name="vouch"),
+    path(
+        "vouches/<int:vouch_id>/withdraw/", membership_views.vouch_withdraw, name="vouch_withdraw"
+    ),
+    path("", include("bloc.institutions.charter_urls")),
+    path("", include("bloc.membership.letters_urls")),
+    path("", include("bloc.membership.roles_urls")),
+]
+
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("new/", views.institution_create, name="create"),
+    path("<slug:slug>/", include(one)),
+]
