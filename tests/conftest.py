@@ -46,3 +46,69 @@ def bob(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def staff(db):  # type: ignore[no-untyped-def]
     return make_person("admin@example.org", "Ada Admin", is_staff=True)
+
+
+MAPLE_BOUNDARY = {
+    "type": "Polygon",
+    "coordinates": [
+        [[-73.93, 40.84], [-73.92, 40.84], [-73.92, 40.85], [-73.93, 40.85], [-73.93, 40.84]]
+    ],
+}
+
+
+@pytest.fixture
+def chapter(db):  # type: ignore[no-untyped-def]
+    from bloc.actors import SYSTEM
+    from bloc.institutions.services import chapter_create
+
+    return chapter_create(actor=SYSTEM, name="Riverside", slug="riverside")
+
+
+@pytest.fixture
+def maple(chapter):  # type: ignore[no-untyped-def]
+    """A block association whose area is 110-118 Maple Street plus a boundary."""
+    from bloc.actors import SYSTEM
+    from bloc.core.bylaws import BylawsSettings
+    from bloc.institutions.services import institution_create
+
+    return institution_create(
+        actor=SYSTEM,
+        chapter=chapter,
+        name="Maple Street Block Association",
+        slug="maple",
+        kind="block_association",
+        addresses=[f"{n} Maple Street" for n in range(110, 120, 2)],
+        boundary=MAPLE_BOUNDARY,
+        rules=BylawsSettings(term_limit=2, term_months=12, vouches_required=2, vouches_per_month=2),
+    )
+
+
+def member(institution, user, *, verified=False):  # type: ignore[no-untyped-def]
+    from bloc.actors import SYSTEM
+    from bloc.membership.services import membership_join, membership_verify
+
+    membership = membership_join(actor=SYSTEM, institution=institution, user=user)
+    if verified:
+        membership = membership_verify(actor=SYSTEM, membership=membership)
+    return membership
+
+
+@pytest.fixture
+def fiona(maple):  # type: ignore[no-untyped-def]
+    """The facilitator of Maple Street, a verified member."""
+    import datetime
+
+    from bloc.actors import SYSTEM
+    from bloc.membership.roles import role_term_assign
+
+    person = make_person("fiona@example.org", "Fiona Facilitator", address="110 Maple Street")
+    membership = member(maple, person, verified=True)
+    today = datetime.date.today()
+    role_term_assign(
+        actor=SYSTEM,
+        membership=membership,
+        role="facilitator",
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+    return person

@@ -1,6 +1,13 @@
-"""Who may do what: each persona against each action of the foundation."""
+"""Who may do what: every persona against every action, in one matrix.
+
+Personas: an anonymous visitor; a resident with an account who is not a member;
+an unverified member; a verified member; the secretary; the facilitator; an
+organizer of the chapter; a member of another institution; an administrator.
+"""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -9,56 +16,127 @@ from bloc import permissions
 from bloc.actors import SYSTEM
 from bloc.core.errors import PermissionDenied
 from bloc.institutions import services as institution_services
+from bloc.membership.roles import role_term_assign
+from tests.conftest import make_person, member
 
 pytestmark = pytest.mark.django_db
 
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "member",
+    "verified",
+    "secretary",
+    "facilitator",
+    "organizer",
+    "other_member",
+    "staff",
+]
+LEADERS = {"facilitator", "organizer"}
+MEMBERS = {"member", "verified", "secretary", "facilitator"}
+VERIFIED = {"verified", "secretary", "facilitator"}
+PEOPLE = set(PERSONAS) - {"anonymous"}
+
 
 @pytest.fixture
-def world(alice, bob, staff):
-    chapter = institution_services.chapter_create(actor=SYSTEM, name="Riverside")
-    from tests.conftest import make_person
-
-    organizer = make_person("org@example.org", "Olga Organizer")
-    institution_services.chapter_organizer_add(actor=SYSTEM, chapter=chapter, user=organizer)
-    return {
-        "alice": alice,
-        "bob": bob,
-        "staff": staff,
-        "organizer": organizer,
-        "anonymous": AnonymousUser(),
-        "chapter": chapter,
+def world(maple, chapter):
+    today = datetime.date.today()
+    people = {
+        name: make_person(f"{name}@example.org", name.title(), address="112 Maple Street")
+        for name in PERSONAS
+        if name != "anonymous"
     }
+    people["staff"].is_staff = True
+    people["staff"].save()
+    people["anonymous"] = AnonymousUser()
+    memberships = {}
+    for name in MEMBERS:
+        memberships[name] = member(maple, people[name], verified=name in VERIFIED)
+    for name in ("secretary", "facilitator"):
+        role_term_assign(
+            actor=SYSTEM,
+            membership=memberships[name],
+            role=name,
+            starts_on=today - datetime.timedelta(days=1),
+            ends_on=today + datetime.timedelta(days=100),
+        )
+    institution_services.chapter_organizer_add(
+        actor=SYSTEM, chapter=chapter, user=people["organizer"]
+    )
+    elsewhere = institution_services.institution_create(
+        actor=SYSTEM,
+        chapter=chapter,
+        name="Oak Avenue",
+        kind="block_association",
+        addresses=["1 Oak Avenue"],
+    )
+    people["other_member"].address = "1 Oak Avenue"
+    people["other_member"].save()
+    member(elsewhere, people["other_member"], verified=True)
+    return {"people": people, "memberships": memberships, "maple": maple, "chapter": chapter}
 
 
-# (action, object, who is allowed)
+def target(world, name):
+    if name == "maple":
+        return world["maple"]
+    if name == "chapter":
+        return world["chapter"]
+    if name == "member_membership":
+        return world["memberships"]["member"]
+    if name == "resident_self":
+        return world["people"]["resident"]
+    return None
+
+
+# (action, object, who may; "self"-style actions are checked against their own rows below)
 MATRIX = [
-    ("account.update", "alice", {"alice"}),
-    ("api_token.manage", None, {"alice", "bob", "staff", "organizer"}),
-    ("audit.read", None, {"staff"}),
-    ("institution.create", "chapter", {"alice", "bob", "staff", "organizer"}),
-    ("membership.join", None, {"alice", "bob", "staff", "organizer"}),
+    ("institution.create", "chapter", PEOPLE),
+    ("institution.update", "maple", LEADERS),
+    ("bylaws.amend", "maple", LEADERS | {"secretary"}),
+    ("charter.view", "maple", MEMBERS | {"organizer"}),
+    ("charter.adopt", "maple", {"facilitator"}),
+    ("membership.join", "maple", PEOPLE),
+    ("membership.list", "maple", MEMBERS | {"organizer"}),
+    ("membership.verify", "maple", LEADERS),
+    ("membership.unverify", "maple", LEADERS),
+    ("vouch.give", "member_membership", VERIFIED),
+    ("letters.generate", "maple", LEADERS),
+    ("letters.redeem", "maple", MEMBERS),
+    ("role.assign", "maple", LEADERS),
+    ("role.view", "maple", MEMBERS | {"organizer"}),
+    ("recall.petition", "maple", VERIFIED),
     ("account.register_resident", None, {"staff"}),
+    ("api_token.manage", None, PEOPLE),
+    ("audit.read", None, {"staff"}),
+    ("account.update", "resident_self", {"resident"}),
+    ("membership.leave", "member_membership", {"member"}),
 ]
-PERSONAS = ["anonymous", "alice", "bob", "staff", "organizer"]
 
 
-@pytest.mark.parametrize(("action", "target", "allowed"), MATRIX)
-def test_permission_matrix(world, action, target, allowed):
-    obj = world[target] if target else None
+@pytest.mark.parametrize(("action", "obj", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_permission_matrix(world, action, obj, allowed):
+    thing = target(world, obj)
+    wrong = []
     for persona in PERSONAS:
-        decision = permissions.check(world[persona], action, obj)
-        assert bool(decision) == (persona in allowed), (persona, action)
+        decision = permissions.check(world["people"][persona], action, thing)
+        if bool(decision) != (persona in allowed):
+            wrong.append(persona)
         if not decision:
             assert decision.code and decision.reason  # a refusal always says why
-    assert permissions.check(SYSTEM, action, obj)
+    assert wrong == [], f"{action}: wrong answer for {wrong}"
+    assert permissions.check(SYSTEM, action, thing)
+
+
+def test_every_rule_is_in_the_matrix():
+    assert set(permissions.RULES) == {action for action, _obj, _allowed in MATRIX}
 
 
 def test_refusals_raise_with_the_reason(world):
     with pytest.raises(PermissionDenied) as refused:
-        permissions.require(world["anonymous"], "account.update", world["alice"])
+        permissions.require(world["people"]["anonymous"], "account.update", None)
     assert refused.value.code == "login_required"
 
 
 def test_an_unknown_action_is_a_programming_error(world):
     with pytest.raises(KeyError):
-        permissions.check(world["alice"], "no.such.action")
+        permissions.check(world["people"]["resident"], "no.such.action")

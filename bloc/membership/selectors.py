@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bloc import permissions
@@ -74,7 +74,8 @@ def member_list(*, institution: Institution) -> QuerySet[Membership]:
         .prefetch_related(
             Prefetch("vouches_received", queryset=active_vouches, to_attr="active_vouches")
         )
-        .order_by("verified_at__isnull", "user__full_name")
+        # Those waiting for verification first: that is what a facilitator comes for.
+        .order_by(F("verified_at").asc(nulls_first=True), "user__full_name")
     )
 
 
