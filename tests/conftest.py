@@ -98,12 +98,14 @@ def fiona(maple):  # type: ignore[no-untyped-def]
     """The facilitator of Maple Street, a verified member."""
     import datetime
 
+    from django.utils import timezone
+
     from bloc.actors import SYSTEM
     from bloc.membership.roles import role_term_assign
 
     person = make_person("fiona@example.org", "Fiona Facilitator", address="110 Maple Street")
     membership = member(maple, person, verified=True)
-    today = datetime.date.today()
+    today = timezone.localdate()
     role_term_assign(
         actor=SYSTEM,
         membership=membership,

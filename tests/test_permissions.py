@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.contrib.auth.models import AnonymousUser
 
 from bloc import permissions
@@ -40,7 +41,7 @@ PEOPLE = set(PERSONAS) - {"anonymous"}
 
 @pytest.fixture
 def world(maple, chapter):
-    today = datetime.date.today()
+    today = timezone.localdate()
     people = {
         name: make_person(f"{name}@example.org", name.title(), address="112 Maple Street")
         for name in PERSONAS

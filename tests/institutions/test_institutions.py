@@ -7,7 +7,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from bloc.actors import SYSTEM
 from bloc.audit.models import AuditEvent
 from bloc.core.errors import PermissionDenied, ValidationFailed
 from bloc.institutions import selectors, services

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from bloc.actors import SYSTEM
@@ -70,7 +71,7 @@ def test_leaving_ends_roles_and_rejoining_starts_unverified(fiona, maple):
     membership = Membership.objects.get(user=fiona, institution=maple)
     services.membership_leave(actor=fiona, membership=membership)
     term = RoleTerm.objects.get(membership=membership)
-    assert term.ended_on == datetime.date.today() and term.end_reason == "left"
+    assert term.ended_on == timezone.localdate() and term.end_reason == "left"
     again = services.membership_join(actor=fiona, institution=maple)
     assert again.pk == membership.pk and again.left_at is None and again.verified_at is None
 
