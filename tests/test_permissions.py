@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from bloc import permissions
 from bloc.actors import SYSTEM

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from bloc.actors import SYSTEM
 from bloc.audit.models import AuditEvent
