@@ -27,7 +27,6 @@ class LettersForm(forms.Form):
     paper = forms.ChoiceField(
         label=gettext_lazy("Paper size"),
         choices=[("a4", gettext_lazy("A4")), ("letter", gettext_lazy("Letter (US)"))],
-        widget=forms.RadioSelect,
         initial="a4",
     )
     language = forms.ChoiceField(label=gettext_lazy("Language of the letters"), choices=[])
@@ -43,9 +42,8 @@ class LettersForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["language"].choices = [  # type: ignore[attr-defined]
-            (code, translation.gettext(str(name))) for code, name in settings.LANGUAGES
-        ]
+        # Built per form, so that the names show in the language of the page.
+        self.fields["language"].choices = list(settings.LANGUAGES)  # type: ignore[attr-defined]
 
     def address_list(self) -> list[str] | None:
         lines = [line for line in self.cleaned_data["addresses"].splitlines() if line.strip()]
@@ -57,8 +55,7 @@ class LetterCodeForm(forms.Form):
         label=gettext_lazy("The code on your letter"),
         max_length=64,
         help_text=gettext_lazy(
-            "12 letters and digits, like ABCD-EFGH-JKMN. Capitals, spaces and dashes do not "
-            "matter."
+            "12 letters and digits, like ABCD-EFGH-JKMN. Capitals, spaces and dashes do not matter."
         ),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}

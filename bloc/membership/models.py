@@ -164,6 +164,13 @@ class RecallPetition(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role_term"],
+                condition=models.Q(closed_at=None),
+                name="one_open_recall_per_term",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"recall of {self.role_term}"

@@ -25,6 +25,7 @@ Decisions (see also the docstrings):
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ CODE_EXAMPLE = "ABCD-EFGH-JKMN"
 _CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = " -.\t\u00a0\u2010\u2011\u2012\u2013\u2014"
 _DIGEST_SALT = "bloc.membership.residency_letter"
+_DIGITS = re.compile(r"(\d+)")
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -111,10 +113,16 @@ class PrintedLetter:
     qr_uri: str
 
 
+def _street_order(address: str) -> list[str | int]:
+    """Sort key putting 2 Maple Street before 10 Maple Street (for stuffing envelopes)."""
+    # re.split with a group alternates text and digits, so types line up position by position.
+    return [int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(address)]
+
+
 def _choose_addresses(institution: Institution, addresses: list[str] | None) -> list[str]:
     area = dict(institution.addresses.values_list("key", "address"))
     if addresses is None:
-        chosen = sorted(area.values(), key=str.casefold)
+        chosen = sorted(area.values(), key=_street_order)
     else:
         keys: dict[str, None] = {}
         unknown: list[str] = []
@@ -205,7 +213,10 @@ def letters_generate(
     rules = institution_selectors.bylaws_settings(institution=institution)
     expires_at = timezone.now() + timedelta(days=rules.letter_code_days)
     url = letter_code_url(institution=institution, base_url=base_url)
-    qr_uri = segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
+    # One PNG for every letter: WeasyPrint embeds it once and draws it on each
+    # page (an SVG would be redrawn page by page). 8 pixels per module stays
+    # sharp at any print size we use.
+    qr_uri = segno.make(url, error="m").png_data_uri(scale=8, border=4)
     codes = [code_new() for _address in chosen]
     letters = [
         PrintedLetter(address=address, code=code_format(code), qr_uri=qr_uri)
@@ -412,6 +423,7 @@ def letter_batch_get(*, batch: uuid.UUID) -> dict[str, Any]:
             count=Count("id"),
             used=Count("id", filter=Q(used_at__isnull=False)),
         )
+        .order_by("batch")
         .first()
     )
     if found is None:

@@ -150,9 +150,7 @@ def role_term_assign(
                 "role": role_label(role),
                 "limit": rules.term_limit,
             }
-            raise ValidationFailed(
-                message, fields={"membership": [_("Term limit reached.")]}, code="term_limit"
-            )
+            raise ValidationFailed.for_field("membership", message, code="term_limit")
         term = RoleTerm.objects.create(
             membership=membership, role=role, starts_on=starts_on, ends_on=ends_on
         )
@@ -486,8 +484,14 @@ class Rotation:
         return tuple(r for r in self.roles if r.vacant)
 
     @property
-    def ending_soon(self) -> tuple[RoleRotation, ...]:
-        return tuple(r for r in self.roles if r.ending_soon)
+    def ending_soon(self) -> tuple[tuple[RoleRotation, Holding], ...]:
+        """Terms held now that end within ``EXPIRING_DAYS``, with their role."""
+        return tuple((r, h) for r in self.roles for h in r.holders if h.ending_soon)
+
+    @property
+    def upcoming(self) -> tuple[tuple[RoleRotation, Holding], ...]:
+        """Terms recorded to start later, with their role."""
+        return tuple((r, h) for r in self.roles for h in r.upcoming)
 
     def role(self, role: str) -> RoleRotation:
         return next(r for r in self.roles if r.role == role)
@@ -651,7 +655,9 @@ def recall_get(*, institution: Institution, petition_id: int) -> RecallPetition:
         RecallPetition.objects.filter(
             pk=petition_id, role_term__membership__institution=institution
         )
-        .select_related("role_term__membership__user", "role_term__membership__institution")
+        .select_related(
+            "role_term__membership__user", "role_term__membership__institution", "opened_by__user"
+        )
         .first()
     )
     if petition is None:

@@ -23,9 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("institution", metavar="INSTITUTION_SLUG")
         parser.add_argument("--out", required=True, type=Path, help="the PDF file to write")
-        parser.add_argument(
-            "--paper", choices=sorted(residency_letters.PAPER_SIZES), default="a4"
-        )
+        parser.add_argument("--paper", choices=sorted(residency_letters.PAPER_SIZES), default="a4")
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], default="en"
         )
