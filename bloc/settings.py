@@ -118,6 +118,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 BLOC_LOGIN_FAILURES_PER_ACCOUNT = env_int("BLOC_LOGIN_FAILURES_PER_ACCOUNT", 5)
 BLOC_LOGIN_FAILURES_PER_IP = env_int("BLOC_LOGIN_FAILURES_PER_IP", 30)
 BLOC_LOGIN_FAILURE_WINDOW = env_int("BLOC_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Wrong residency-letter codes allowed per account and per address in the window.
+BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT = env_int("BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT", 5)
+BLOC_LETTER_CODE_FAILURES_PER_IP = env_int("BLOC_LETTER_CODE_FAILURES_PER_IP", 20)
+BLOC_LETTER_CODE_FAILURE_WINDOW = env_int("BLOC_LETTER_CODE_FAILURE_WINDOW", 60 * 60)
 # Number of reverse proxies in front of bloc whose X-Forwarded-For we trust.
 BLOC_TRUSTED_PROXIES = env_int("BLOC_TRUSTED_PROXIES", 0)
 
@@ -183,6 +187,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BLOC_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -29,7 +29,10 @@ class LettersForm(forms.Form):
         choices=[("a4", gettext_lazy("A4")), ("letter", gettext_lazy("Letter (US)"))],
         initial="a4",
     )
-    language = forms.ChoiceField(label=gettext_lazy("Language of the letters"), choices=[])
+    # LANGUAGES holds lazy names: they show in the language of the page.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the letters"), choices=settings.LANGUAGES
+    )
     addresses = forms.CharField(
         label=gettext_lazy("Only these addresses (optional)"),
         required=False,
@@ -39,11 +42,6 @@ class LettersForm(forms.Form):
             "every address of the area."
         ),
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        # Built per form, so that the names show in the language of the page.
-        self.fields["language"].choices = list(settings.LANGUAGES)  # type: ignore[attr-defined]
 
     def address_list(self) -> list[str] | None:
         lines = [line for line in self.cleaned_data["addresses"].splitlines() if line.strip()]

@@ -116,7 +116,7 @@ class PrintedLetter:
 def _street_order(address: str) -> list[str | int]:
     """Sort key putting 2 Maple Street before 10 Maple Street (for stuffing envelopes)."""
     # re.split with a group alternates text and digits, so types line up position by position.
-    return [int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(address)]
+    return [int(part) if part.isdecimal() else part.casefold() for part in _DIGITS.split(address)]
 
 
 def _choose_addresses(institution: Institution, addresses: list[str] | None) -> list[str]:
@@ -183,7 +183,13 @@ def letters_render_html(
 
 
 def letters_render_pdf(html: str) -> bytes:
-    import weasyprint  # loads Pango; only needed when printing
+    try:
+        import weasyprint  # loads Pango; only needed when printing
+    except OSError as exc:  # the system libraries are missing, not bloc's code
+        raise RuntimeError(
+            "Printing letters needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            f"fonts-dejavu-core ({exc})"
+        ) from exc
 
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf
@@ -266,8 +272,8 @@ def letters_generate(
 
 
 def _limits(user: User, ip: str) -> list[throttling.Limit]:
-    per_account = getattr(settings, "BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT", 5)
-    per_ip = getattr(settings, "BLOC_LETTER_CODE_FAILURES_PER_IP", 20)
+    per_account = settings.BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT
+    per_ip = settings.BLOC_LETTER_CODE_FAILURES_PER_IP
     return [
         throttling.Limit(f"account:{user.pk}", per_account),
         throttling.Limit(f"ip:{ip}", per_ip),
@@ -275,7 +281,7 @@ def _limits(user: User, ip: str) -> list[throttling.Limit]:
 
 
 def _window() -> int:
-    return int(getattr(settings, "BLOC_LETTER_CODE_FAILURE_WINDOW", 60 * 60))
+    return int(settings.BLOC_LETTER_CODE_FAILURE_WINDOW)
 
 
 def _refusal(

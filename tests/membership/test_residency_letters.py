@@ -241,6 +241,19 @@ def test_the_qr_code_and_link_point_to_the_code_page_without_the_code(maple):
         assert dark == expected
 
 
+def test_letters_come_in_street_order_for_stuffing_envelopes(maple):
+    elm = institution_services.institution_create(
+        actor=SYSTEM,
+        chapter=maple.chapter,
+        name="Elm Court",
+        kind="building_meeting",
+        addresses=["10 Elm Court", "2 Elm Court", "1 Elm Court, Flat ²", "1 Elm Court"],
+    )
+    _batch, pdf = letters_generate(actor=SYSTEM, institution=elm)
+    firsts = [page.split("\n")[2] for page in pages_of(pdf)]
+    assert firsts == ["1 Elm Court", "1 Elm Court, Flat ²", "2 Elm Court", "10 Elm Court"]
+
+
 def test_letters_can_go_to_some_addresses_only(maple):
     batch, pdf = letters_generate(
         actor=SYSTEM, institution=maple, addresses=["114  maple street", "114 Maple Street"]
