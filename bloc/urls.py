@@ -10,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("bloc.accounts.urls")),
     path("accounts/data/", include(("bloc.membership.personal_data", "personal_data"))),
-    path("institutions/", include("bloc.institutions.urls")),
+    path("institutions/", include("bloc.membership.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

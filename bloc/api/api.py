@@ -10,8 +10,8 @@ from bloc.api import errors
 from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
 from bloc.institutions.api import router as institutions_router
-from bloc.institutions.charter_api import router as charter_router
 from bloc.membership.api import router as membership_router
+from bloc.membership.charter_api import router as charter_router
 from bloc.membership.letters_api import router as letters_router
 from bloc.membership.roles_api import router as roles_router
 

@@ -1,4 +1,8 @@
-"""API of institutions: list, detail, founding, editing, area and bylaws."""
+"""API of institutions: one institution, editing, area and bylaws.
+
+Listing and founding institutions are in ``bloc.membership.api`` (founding seats
+the founder as a member), on the same path.
+"""
 
 from __future__ import annotations
 
@@ -81,26 +85,6 @@ class BylawsIn(Schema):
     text: str = Field(max_length=100_000)
     rules: dict[str, Any] | None = None
     note: str = Field(default="", max_length=255)
-
-
-@router.get("/", response=list[InstitutionOut], auth=optional_auth, summary="Institutions")
-def institution_list(request: HttpRequest, kind: str | None = None) -> object:
-    return list(selectors.institution_list(kind=kind))
-
-
-@router.post("/", response={201: InstitutionDetail}, summary="Found an institution")
-def institution_create(request: HttpRequest, payload: InstitutionIn) -> object:
-    institution = services.institution_create(
-        actor=request.user,
-        chapter=selectors.chapter_get(slug=payload.chapter),
-        name=payload.name,
-        kind=payload.kind,
-        slug=payload.slug,
-        description=payload.description,
-        addresses=payload.addresses,
-        boundary=payload.boundary,
-    )
-    return Status(201, selectors.institution_get(slug=institution.slug))
 
 
 @router.get("/{slug}", response=InstitutionDetail, auth=optional_auth, summary="One institution")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +26,6 @@ from bloc.institutions.models import (
     Institution,
     InstitutionKind,
 )
-
-FOUNDER_TERM_MONTHS = 12
 
 
 def _slug(name: str, given: str | None) -> str:
@@ -167,10 +163,10 @@ def institution_create(
     rules: BylawsSettings | None = None,
     bylaws_text: str = "",
 ) -> Institution:
-    """Found an institution: its area, its first bylaws, and its founder as facilitator.
+    """Create an institution with its area and first bylaws.
 
-    A person who founds one becomes its first member and facilitator for a
-    term, so that someone can verify the neighbours who join.
+    People found institutions through ``bloc.membership.services.institution_found``,
+    which also seats them as first member and facilitator.
     """
     permissions.require(actor, "institution.create", chapter)
     name = _clean_name(name)
@@ -212,39 +208,9 @@ def institution_create(
                     "boundary": geometry is not None,
                 },
             )
-            if founder is not None:
-                _seat_founder(institution, founder, rules)
     except IntegrityError:
         raise Conflict(_("An institution with this short name already exists.")) from None
     return institution
-
-
-def _seat_founder(institution: Institution, founder: User, rules: BylawsSettings) -> None:
-    from bloc.membership.models import Membership, RoleTerm
-
-    membership = Membership.objects.create(
-        institution=institution, user=founder, address=founder.address
-    )
-    today = timezone.localdate()
-    months = rules.term_months or FOUNDER_TERM_MONTHS
-    term = RoleTerm.objects.create(
-        membership=membership,
-        role="facilitator",
-        starts_on=today,
-        ends_on=today + timedelta(days=round(months * 30.44)),
-    )
-    audit_append(
-        actor=founder,
-        action="membership.join",
-        subject=membership,
-        data={"institution": institution.pk, "user": founder.pk, "founder": True},
-    )
-    audit_append(
-        actor=founder,
-        action="role.assign",
-        subject=term,
-        data={"role": "facilitator", "membership": membership.pk, "founder": True},
-    )
 
 
 def institution_update(

@@ -1,4 +1,8 @@
-"""Pages about institutions: list, one institution, founding, editing, area, bylaws."""
+"""Pages about institutions themselves: the list, editing, the area and the bylaws.
+
+The institution's own page and founding one involve membership, so they are in
+``bloc.membership.views``.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,8 @@ from bloc import permissions
 from bloc.core.errors import DomainError, NotFound
 from bloc.forms import add_domain_error
 from bloc.institutions import selectors, services
-from bloc.institutions.forms import AreaForm, BylawsForm, InstitutionCreateForm, InstitutionForm
+from bloc.institutions.forms import AreaForm, BylawsForm, InstitutionForm
 from bloc.institutions.models import Institution, InstitutionKind
-from bloc.membership import selectors as membership_selectors
 
 
 def get_institution(slug: str) -> Institution:
@@ -45,38 +48,6 @@ def institution_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
         },
     )
-
-
-def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = get_institution(slug)
-    context = membership_selectors.institution_page(institution=institution, viewer=request.user)
-    return render(request, "institutions/detail.html", context)
-
-
-@login_required
-def institution_create(request: HttpRequest) -> HttpResponse:
-    form = InstitutionCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            institution = services.institution_create(
-                actor=request.user,
-                chapter=form.cleaned_data["chapter"],
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                addresses=form.cleaned_data["addresses"].splitlines(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s was founded. You are its first facilitator.")
-                % {"name": institution.name},
-            )
-            return redirect("institutions:detail", slug=institution.slug)
-    status = 422 if form.is_bound else 200
-    return render(request, "institutions/create.html", {"form": form}, status=status)
 
 
 @login_required

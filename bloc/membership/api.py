@@ -1,4 +1,5 @@
-"""API of membership: join, leave, members, in-person verification, vouches."""
+"""API of membership: listing and founding institutions, join, leave, members,
+in-person verification, vouches."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from bloc import permissions
+from bloc.api.auth import optional_auth
 from bloc.core.errors import NotFound
 from bloc.institutions import selectors as institution_selectors
+from bloc.institutions.api import InstitutionDetail, InstitutionIn, InstitutionOut
 from bloc.membership import selectors, services
 from bloc.membership.models import Membership, Vouch
 
@@ -59,6 +63,26 @@ class VouchOut(Schema):
     @staticmethod
     def resolve_vouchee(obj: Vouch) -> int:
         return obj.vouchee_id
+
+
+@router.get("/", response=list[InstitutionOut], auth=optional_auth, summary="Institutions")
+def institution_list(request: HttpRequest, kind: str | None = None) -> object:
+    return list(institution_selectors.institution_list(kind=kind))
+
+
+@router.post("/", response={201: InstitutionDetail}, summary="Found an institution")
+def institution_create(request: HttpRequest, payload: InstitutionIn) -> object:
+    institution = services.institution_found(
+        actor=request.user,
+        chapter=institution_selectors.chapter_get(slug=payload.chapter),
+        name=payload.name,
+        kind=payload.kind,
+        slug=payload.slug,
+        description=payload.description,
+        addresses=payload.addresses,
+        boundary=payload.boundary,
+    )
+    return Status(201, institution_selectors.institution_get(slug=institution.slug))
 
 
 def _member(slug: str, membership_id: int) -> Membership:

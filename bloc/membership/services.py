@@ -7,7 +7,9 @@ through ``residency_verify`` below.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +23,68 @@ from bloc.core import addresses as address_rules
 from bloc.core import areas
 from bloc.core.errors import Conflict, NotFound, ValidationFailed
 from bloc.institutions import selectors as institution_selectors
-from bloc.institutions.models import Institution
+from bloc.institutions import services as institution_services
+from bloc.institutions.models import Chapter, Institution
 from bloc.membership.models import (
     Membership,
     ResidencyVerification,
+    RoleTerm,
     VerificationMethod,
     Vouch,
 )
+from bloc.membership.role_selectors import term_end_default
+
+
+def institution_found(
+    *,
+    actor: object,
+    chapter: Chapter,
+    name: str,
+    kind: str,
+    slug: str | None = None,
+    description: str = "",
+    addresses: Iterable[str] = (),
+    boundary: Any = None,
+) -> Institution:
+    """A person founds an institution and becomes its first member and its facilitator
+    for one term (the bylaws' term length, else a year), so that someone can verify
+    the neighbours who join. Their own residency is verified like anyone else's."""
+    with transaction.atomic():
+        institution = institution_services.institution_create(
+            actor=actor,
+            chapter=chapter,
+            name=name,
+            kind=kind,
+            slug=slug,
+            description=description,
+            addresses=addresses,
+            boundary=boundary,
+        )
+        if isinstance(actor, User):
+            membership = Membership.objects.create(
+                institution=institution, user=actor, address=actor.address
+            )
+            audit_append(
+                actor=actor,
+                action="membership.join",
+                subject=membership,
+                data={"institution": institution.pk, "user": actor.pk, "founder": True},
+            )
+            today = timezone.localdate()
+            rules = institution_selectors.bylaws_settings(institution=institution)
+            term = RoleTerm.objects.create(
+                membership=membership,
+                role="facilitator",
+                starts_on=today,
+                ends_on=term_end_default(today, rules.term_months),
+            )
+            audit_append(
+                actor=actor,
+                action="role.assign",
+                subject=term,
+                data={"role": "facilitator", "membership": membership.pk, "founder": True},
+            )
+    return institution
 
 
 def _lives_in_area(

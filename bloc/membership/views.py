@@ -1,4 +1,5 @@
-"""Pages about membership: joining, leaving, the members list, verifying, vouching."""
+"""Pages about membership: an institution's page, founding one, joining, leaving,
+the members list, verifying and vouching."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from bloc import permissions
 from bloc.core.errors import DomainError
 from bloc.forms import add_domain_error
+from bloc.institutions.forms import InstitutionCreateForm
 from bloc.institutions.views import get_institution, require_page
 from bloc.membership import selectors, services
 from bloc.membership.forms import JoinForm, UnverifyForm
@@ -27,6 +29,38 @@ def _member(institution_id: int, membership_id: int) -> Membership:
     if membership is None:
         raise Http404
     return membership
+
+
+def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    institution = get_institution(slug)
+    context = selectors.institution_page(institution=institution, viewer=request.user)
+    return render(request, "institutions/detail.html", context)
+
+
+@login_required
+def institution_create(request: HttpRequest) -> HttpResponse:
+    form = InstitutionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            institution = services.institution_found(
+                actor=request.user,
+                chapter=form.cleaned_data["chapter"],
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                addresses=form.cleaned_data["addresses"].splitlines(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was founded. You are its first facilitator.")
+                % {"name": institution.name},
+            )
+            return redirect("institutions:detail", slug=institution.slug)
+    status = 422 if form.is_bound else 200
+    return render(request, "institutions/create.html", {"form": form}, status=status)
 
 
 @login_required

@@ -3,8 +3,10 @@
 The server is ``bloc runserver`` in a subprocess on a fresh database: SQLite in
 a temporary data directory, or, when ``DATABASE_URL`` points at PostgreSQL, a
 throwaway database created on that server for the session and dropped after.
-Tests talk to it only through the browser (and the server's own output, where
-the console mail backend prints password-reset mails).
+Tests talk to it through the browser (and the server's own output, where the
+console mail backend prints password-reset mails), and through ``bloc``
+commands run with the server's environment (``Server.run``): ``demo_server``
+loads the demo chapter, and a test may print residency letters with the CLI.
 """
 
 from __future__ import annotations
@@ -109,6 +111,27 @@ class Server:
     url: str
     log_path: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    # The environment and directory the server runs with: `run` uses them, so a
+    # command (`bloc demo`, `bloc letters` ...) works on the server's own database.
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    workdir: Path | None = None
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Run `bloc ARGS` on the server's database; fail the test if it fails."""
+        result = subprocess.run(
+            _bloc(*args),
+            env=self.env or None,
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            pytest.fail(
+                f"bloc {' '.join(args)} exited with {result.returncode}:\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        return result
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -188,7 +211,13 @@ def bloc_server() -> Iterator[Server]:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        server = Server(url=f"http://127.0.0.1:{port}", log_path=log_path, process=process)
+        server = Server(
+            url=f"http://127.0.0.1:{port}",
+            log_path=log_path,
+            process=process,
+            env=env,
+            workdir=workdir,
+        )
         _wait_until_up(server)
         yield server
     finally:
@@ -202,6 +231,17 @@ def bloc_server() -> Iterator[Server]:
         if database is not None:
             database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_server(bloc_server: Server) -> Server:
+    """The same server, with the demo chapter loaded into its database (once a session).
+
+    Tests that only make their own accounts use bloc_server and pass with or
+    without the demo. Demo logins: see bloc/demo/loader.py (LOGINS, DEMO_PASSWORD).
+    """
+    bloc_server.run("demo", "--no-serve", timeout=300)
+    return bloc_server
 
 
 # --- axe-core ---------------------------------------------------------------
@@ -276,6 +316,26 @@ def page(browser: Any, bloc_server: Server) -> Iterator[Any]:
 def page_without_js(browser: Any, bloc_server: Server) -> Iterator[Any]:
     """A fresh 360 px wide browsing context with JavaScript off."""
     yield from _new_page(browser, bloc_server, javascript=False)
+
+
+@pytest.fixture
+def another_page(browser: Any, bloc_server: Server) -> Iterator[Any]:
+    """another_page(javascript=True): one more person, in a browsing context of their own.
+
+    Each call opens a fresh 360 px wide context (no cookies); all close after the test.
+    """
+    opened: list[Iterator[Any]] = []
+
+    def open_page(*, javascript: bool = True) -> Any:
+        pages = _new_page(browser, bloc_server, javascript=javascript)
+        opened.append(pages)
+        return next(pages)
+
+    try:
+        yield open_page
+    finally:
+        for pages in reversed(opened):
+            pages.close()  # runs _new_page's finally: closes the context
 
 
 # --- checks run on every page -----------------------------------------------

@@ -11,8 +11,9 @@ from pydantic import Field
 
 from bloc import permissions
 from bloc.core.charter import Assessment
-from bloc.institutions import charter, selectors
+from bloc.institutions import selectors
 from bloc.institutions.models import Institution
+from bloc.membership import charter
 
 router = Router(tags=["charter"])
 

@@ -16,8 +16,9 @@ from bloc import permissions
 from bloc.core import errors
 from bloc.core.charter import charter_settings
 from bloc.forms import add_domain_error
-from bloc.institutions import charter, selectors
+from bloc.institutions import selectors
 from bloc.institutions.models import Institution
+from bloc.membership import charter
 from bloc.membership import selectors as membership_selectors
 
 

@@ -1,3 +1,9 @@
+"""The pages under /institutions/, institutions' and membership's together.
+
+They live here, in the app that builds on both, so that institutions never
+imports membership. The namespace stays "institutions".
+"""
+
 from django.urls import include, path
 
 from bloc.institutions import views
@@ -7,7 +13,7 @@ app_name = "institutions"
 
 # Pages of one institution live under /institutions/<slug>/.
 one = [
-    path("", views.institution_detail, name="detail"),
+    path("", membership_views.institution_detail, name="detail"),
     path("edit/", views.institution_edit, name="edit"),
     path("area/", views.area_edit, name="area"),
     path("bylaws/", views.bylaws, name="bylaws"),
@@ -20,13 +26,13 @@ one = [
     path(
         "vouches/<int:vouch_id>/withdraw/", membership_views.vouch_withdraw, name="vouch_withdraw"
     ),
-    path("", include("bloc.institutions.charter_urls")),
+    path("", include("bloc.membership.charter_urls")),
     path("", include("bloc.membership.letters_urls")),
     path("", include("bloc.membership.roles_urls")),
 ]
 
 urlpatterns = [
     path("", views.institution_list, name="list"),
-    path("new/", views.institution_create, name="create"),
+    path("new/", membership_views.institution_create, name="create"),
     path("<slug:slug>/", include(one)),
 ]

@@ -6,9 +6,9 @@ needs from the database (``charter_practice``), records an adoption
 holds, in one place, the sentences that say each point, status, reason and
 next step in the reader's language.
 
-Role terms belong to the membership app, which builds on this one; they are
-imported inside the functions that read them, as ``services._seat_founder``
-does, so that importing institutions never imports membership.
+It lives in the membership app because practice is about members and
+role-holders; the bylaws it reads and amends belong to institutions, which
+this app builds on.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from bloc.core.charter import (
 from bloc.institutions import selectors
 from bloc.institutions.models import BylawsVersion, Institution
 from bloc.institutions.services import bylaws_amend
+from bloc.membership.models import Membership, RecallPetition, RoleTerm
 
 # A resident who joined this many days ago and is still unverified is "waiting".
 WAITING_DAYS = 30
@@ -305,8 +306,6 @@ def charter_practice(
 
     Meetings, polls and decisions come with later issues: their counts stay 0.
     """
-    from bloc.membership.models import Membership, RecallPetition, RoleTerm
-
     today = today or timezone.localdate()
     now = timezone.now()
     current = Membership.objects.filter(institution=institution, left_at__isnull=True)

@@ -14,7 +14,7 @@ from bloc.core.bylaws import BylawsSettings
 from bloc.core.charter import Point, Status
 from bloc.core.errors import PermissionDenied
 from bloc.institutions import selectors
-from bloc.institutions.charter import (
+from bloc.membership.charter import (
     REASON_SENTENCES,
     STEP_SENTENCES,
     charter_adopt,

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bloc.institutions import charter_views
+from bloc.membership import charter_views
 
 urlpatterns: list[URLPattern] = [
     path("charter/", charter_views.charter_page, name="charter"),
