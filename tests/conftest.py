@@ -25,6 +25,16 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     ]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():  # type: ignore[no-untyped-def]
+    # A request in Spanish leaves Spanish active in the thread; each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def make_person(email: str, name: str, **extra):  # type: ignore[no-untyped-def]
     from bloc.accounts.models import User
 
