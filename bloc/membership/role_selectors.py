@@ -31,25 +31,6 @@ from bloc.membership.models import (
 EXPIRING_DAYS = 30
 # Used when the bylaws do not say how long a term is (as for the founder's first term).
 DEFAULT_TERM_MONTHS = 12
-REASON_MAX_LENGTH = 2000
-
-
-class EndReason:
-    RESIGNED = "resigned"
-    RECALLED = "recalled"
-    LEFT = "left"  # set by membership_leave
-
-    chosen = (RESIGNED, RECALLED)  # what a facilitator may record
-
-
-class RecallOutcome:
-    RECALLED = "recalled"
-    KEPT = "kept"
-    WITHDRAWN = "withdrawn"
-    # Set by bloc when the term ends some other way while the petition is open.
-    TERM_ENDED = "term_ended"
-
-    chosen = (RECALLED, KEPT, WITHDRAWN)  # what a facilitator may record
 
 
 def role_label(role: str) -> str:
