@@ -44,14 +44,16 @@ class BylawsSettings:
 
 
 class BylawsSettingsError(ValueError):
-    """Invalid settings; ``problems`` maps each field to what is wrong with it."""
+    """Invalid settings; ``problems`` maps each field to a code saying what is wrong:
+    ``unknown``, ``not_bool``, ``not_int``, ``not_int_or_empty``, ``out_of_range``
+    (see ``BOUNDS``) or ``bad_roles``."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
         self.problems = problems
 
 
-_BOUNDS: dict[str, tuple[int, int]] = {
+BOUNDS: dict[str, tuple[int, int]] = {
     "quorum_percent": (1, 100),
     "term_months": (1, 120),
     "term_limit": (1, 20),
@@ -70,7 +72,7 @@ def parse_settings(raw: Mapping[str, Any] | None) -> BylawsSettings:
     known = {f.name for f in fields(BylawsSettings)}
     problems: dict[str, str] = {}
     for key in sorted(set(raw) - known):
-        problems[key] = "unknown setting"
+        problems[key] = "unknown"
     values: dict[str, Any] = {}
     defaults = BylawsSettings()
     for name in known & set(raw):
@@ -79,12 +81,12 @@ def parse_settings(raw: Mapping[str, Any] | None) -> BylawsSettings:
         if name == "custom_roles":
             roles = list(value) if isinstance(value, list | tuple) else None
             if roles is None or not all(isinstance(r, str) and _ROLE_SLUG.match(r) for r in roles):
-                problems[name] = "a list of short lower-case names (letters, digits, - or _)"
+                problems[name] = "bad_roles"
             else:
                 values[name] = tuple(dict.fromkeys(roles))
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                problems[name] = "must be true or false"
+                problems[name] = "not_bool"
             else:
                 values[name] = value
         else:
@@ -92,11 +94,11 @@ def parse_settings(raw: Mapping[str, Any] | None) -> BylawsSettings:
             if value is None and nullable:
                 values[name] = None
             elif isinstance(value, bool) or not isinstance(value, int):
-                problems[name] = "must be a whole number" + (" or empty" if nullable else "")
+                problems[name] = "not_int_or_empty" if nullable else "not_int"
             else:
-                low, high = _BOUNDS[name]
+                low, high = BOUNDS[name]
                 if not low <= value <= high:
-                    problems[name] = f"must be between {low} and {high}"
+                    problems[name] = "out_of_range"
                 else:
                     values[name] = value
     if problems:

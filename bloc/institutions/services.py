@@ -16,7 +16,7 @@ from bloc.actors import is_system
 from bloc.audit.services import audit_append
 from bloc.core import addresses as address_rules
 from bloc.core import areas
-from bloc.core.bylaws import BylawsSettings, BylawsSettingsError, parse_settings
+from bloc.core.bylaws import BOUNDS, BylawsSettings, BylawsSettingsError, parse_settings
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.institutions.models import (
     AreaAddress,
@@ -280,13 +280,28 @@ def area_set(
 # --- bylaws -----------------------------------------------------------------
 
 
+def _rule_problem(name: str, code: str) -> str:
+    if code == "out_of_range":
+        low, high = BOUNDS[name]
+        return _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+    return {
+        "unknown": _("This is not a bylaws setting."),
+        "not_bool": _("Must be true or false."),
+        "not_int": _("Must be a whole number."),
+        "not_int_or_empty": _("Must be a whole number, or empty."),
+        "bad_roles": _(
+            "Give short lower-case names without accents: letters, digits, - or _."
+        ),
+    }.get(code, code)
+
+
 def clean_rules(raw: Mapping[str, Any]) -> BylawsSettings:
     try:
         return parse_settings(raw)
     except BylawsSettingsError as exc:
         raise ValidationFailed(
             _("Some bylaws settings are invalid."),
-            fields={name: [problem] for name, problem in exc.problems.items()},
+            fields={name: [_rule_problem(name, code)] for name, code in exc.problems.items()},
         ) from None
 
 

@@ -11,6 +11,7 @@ from bloc import permissions
 from bloc.institutions import selectors as institution_selectors
 from bloc.institutions.models import Institution
 from bloc.membership.models import Membership, RoleTerm, Vouch
+from bloc.membership.role_selectors import role_label
 from bloc.permissions.roles import membership_of
 
 
@@ -32,10 +33,13 @@ def current_role_terms(*, institution: Institution) -> QuerySet[RoleTerm]:
 def institution_page(*, institution: Institution, viewer: Any) -> dict[str, Any]:
     """What the public page of an institution shows, and what this viewer may do there."""
     membership = membership_of(viewer, institution)
+    holders = list(current_role_terms(institution=institution))
+    for term in holders:
+        term.label = role_label(term.role)  # type: ignore[attr-defined]
     return {
         "institution": institution,
         "membership": membership,
-        "role_holders": current_role_terms(institution=institution),
+        "role_holders": holders,
         "rules": institution_selectors.bylaws_settings(institution=institution),
         "address_count": institution.addresses.count(),
         "may": {
