@@ -289,9 +289,7 @@ def _rule_problem(name: str, code: str) -> str:
         "not_bool": _("Must be true or false."),
         "not_int": _("Must be a whole number."),
         "not_int_or_empty": _("Must be a whole number, or empty."),
-        "bad_roles": _(
-            "Give short lower-case names without accents: letters, digits, - or _."
-        ),
+        "bad_roles": _("Give short lower-case names without accents: letters, digits, - or _."),
     }.get(code, code)
 
 

@@ -14,6 +14,13 @@ from bloc.core.bylaws import BylawsSettings
 from bloc.core.charter import Point, Status
 from bloc.core.errors import PermissionDenied
 from bloc.institutions import selectors
+from bloc.institutions.models import BylawsVersion
+from bloc.institutions.services import (
+    bylaws_amend,
+    chapter_create,
+    chapter_organizer_add,
+    institution_create,
+)
 from bloc.membership.charter import (
     REASON_SENTENCES,
     STEP_SENTENCES,
@@ -21,13 +28,6 @@ from bloc.membership.charter import (
     charter_assess,
     charter_text,
     reason_text,
-)
-from bloc.institutions.models import BylawsVersion
-from bloc.institutions.services import (
-    bylaws_amend,
-    chapter_create,
-    chapter_organizer_add,
-    institution_create,
 )
 from bloc.membership.models import Membership
 from bloc.membership.roles import role_term_assign
