@@ -9,7 +9,7 @@ from bloc.api.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("bloc.accounts.urls")),
-    path("accounts/data/", include(("bloc.membership.personal_data", "personal_data"))),
+    path("accounts/data/", include(("bloc.membership.personal_data_views", "personal_data"))),
     path("institutions/", include("bloc.membership.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
