@@ -1,0 +1,36 @@
+"""Plurality: the candidate with the most first preferences wins."""
+
+from __future__ import annotations
+
+from bloc.core.tally.ballots import RankedProfile
+from bloc.core.tally.result import REASON_MOST_VOTES, Result, Round
+
+
+def plurality(profile: RankedProfile) -> Result:
+    """Count first preferences; the candidates with the most win.
+
+    One round: every candidate's first preferences, empty ballots counted as
+    exhausted. Ties are not broken: all candidates level at the top are returned, in
+    candidate order (as pref_voting's ``plurality`` does, the reference in
+    ``shared/data/ranked``). With no candidates, or no ballot naming anyone, every
+    candidate has 0 votes and all of them are tied winners.
+    """
+    scores = [int(v) for v in profile.first_preferences()]
+    exhausted = profile.empty_ballots
+    best = max(scores, default=0)
+    winners = tuple(c for c, v in enumerate(scores) if v == best)
+    round_one = Round(
+        number=1,
+        totals=tuple(scores),
+        continuing=profile.total - exhausted,
+        exhausted=exhausted,
+        elected=winners,
+        reason=REASON_MOST_VOTES,
+    )
+    return Result(
+        rule="plurality",
+        candidates=profile.candidates,
+        winners=winners,
+        rounds=(round_one,),
+        total_ballots=profile.total,
+    )
