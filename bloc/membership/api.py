@@ -86,14 +86,7 @@ def institution_create(request: HttpRequest, payload: InstitutionIn) -> object:
 
 
 def _member(slug: str, membership_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "institution__chapter")
-        .filter(pk=membership_id, institution__slug=slug, left_at__isnull=True)
-        .first()
-    )
-    if membership is None:
-        raise NotFound(_("No such member."))
-    return membership
+    return selectors.member_get(institution_slug=slug, membership_id=membership_id)
 
 
 @router.post("/{slug}/join", response=MembershipOut, summary="Join an institution")

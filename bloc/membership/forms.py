@@ -30,7 +30,3 @@ class JoinForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data
-
-
-class UnverifyForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the verification withdrawn?"), max_length=255)

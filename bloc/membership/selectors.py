@@ -101,3 +101,19 @@ def membership_of_viewer(*, institution: Institution, viewer: Any) -> Membership
             )
         )
     return membership
+
+
+def member_get(*, institution_slug: str, membership_id: int) -> Membership:
+    """A current member of the institution, or NotFound (also for other institutions' members)."""
+    from django.utils.translation import gettext as _
+
+    from bloc.core.errors import NotFound
+
+    membership = (
+        Membership.objects.select_related("user", "institution__chapter")
+        .filter(pk=membership_id, institution__slug=institution_slug, left_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("No such member."))
+    return membership

@@ -16,19 +16,15 @@ from bloc.forms import add_domain_error
 from bloc.institutions.forms import InstitutionCreateForm
 from bloc.institutions.views import get_institution, require_page
 from bloc.membership import selectors, services
-from bloc.membership.forms import JoinForm, UnverifyForm
+from bloc.membership.forms import JoinForm
 from bloc.membership.models import Membership, Vouch
 
 
-def _member(institution_id: int, membership_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "institution__chapter")
-        .filter(pk=membership_id, institution_id=institution_id, left_at__isnull=True)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
+def _member(slug: str, membership_id: int) -> Membership:
+    try:
+        return selectors.member_get(institution_slug=slug, membership_id=membership_id)
+    except DomainError:
+        raise Http404 from None
 
 
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -119,7 +115,6 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "members": selectors.member_list(institution=institution),
             "viewer": viewer,
             "may_verify": bool(permissions.check(request.user, "membership.verify", institution)),
-            "unverify_form": UnverifyForm(),
         },
     )
 
@@ -137,8 +132,7 @@ def _act(request: HttpRequest, slug: str, success: str, action) -> HttpResponse:
 @login_required
 @require_POST
 def verify(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    institution = get_institution(slug)
-    membership = _member(institution.pk, membership_id)
+    membership = _member(slug, membership_id)
     return _act(
         request,
         slug,
@@ -150,10 +144,8 @@ def verify(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def unverify(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    institution = get_institution(slug)
-    membership = _member(institution.pk, membership_id)
-    form = UnverifyForm(request.POST)
-    reason = form.data.get("reason", "")
+    membership = _member(slug, membership_id)
+    reason = request.POST.get("reason", "")
     return _act(
         request,
         slug,
@@ -167,8 +159,7 @@ def unverify(request: HttpRequest, slug: str, membership_id: int) -> HttpRespons
 @login_required
 @require_POST
 def vouch(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    institution = get_institution(slug)
-    membership = _member(institution.pk, membership_id)
+    membership = _member(slug, membership_id)
     return _act(
         request,
         slug,

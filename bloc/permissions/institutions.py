@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from bloc.permissions import ALLOW, Decision, is_person, login_required_decision, rule
 from bloc.permissions.roles import (
     holds_role,
-    is_chapter_organizer,
-    is_member,
     leads,
+    members_and_organizers,
 )
 
 
@@ -53,11 +52,7 @@ def _bylaws_amend(actor: Any, institution: Any) -> Decision:
 
 @rule("charter.view")
 def _charter_view(actor: Any, institution: Any) -> Decision:
-    if not is_person(actor):
-        return login_required_decision()
-    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter):
-        return ALLOW
-    return Decision(False, "members_only", _("Only members of this institution can see this."))
+    return members_and_organizers(actor, institution)
 
 
 @rule("charter.adopt")

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from bloc.permissions import ALLOW, Decision, is_person, login_required_decision, rule
 from bloc.permissions.roles import (
-    is_chapter_organizer,
     is_member,
     is_verified_member,
     leads,
+    members_and_organizers,
     membership_of,
 )
 
@@ -43,11 +43,7 @@ def _membership_leave(actor: Any, membership: Any) -> Decision:
 
 @rule("membership.list")
 def _membership_list(actor: Any, institution: Any) -> Decision:
-    if not is_person(actor):
-        return login_required_decision()
-    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter):
-        return ALLOW
-    return Decision(False, "members_only", _("Only members of this institution can see this."))
+    return members_and_organizers(actor, institution)
 
 
 @rule("membership.verify")
@@ -111,11 +107,7 @@ def _role_assign(actor: Any, institution: Any) -> Decision:
 
 @rule("role.view")
 def _role_view(actor: Any, institution: Any) -> Decision:
-    if not is_person(actor):
-        return login_required_decision()
-    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter):
-        return ALLOW
-    return Decision(False, "members_only", _("Only members of this institution can see this."))
+    return members_and_organizers(actor, institution)
 
 
 @rule("recall.petition")

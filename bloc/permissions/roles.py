@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bloc.permissions import is_person
+from bloc.permissions import ALLOW, Decision, is_person, login_required_decision
 
 
 def membership_of(actor: Any, institution: Any) -> Any:
@@ -67,3 +68,12 @@ def leads(actor: Any, institution: Any) -> bool:
     return holds_role(actor, institution, "facilitator") or is_chapter_organizer(
         actor, institution.chapter
     )
+
+
+def members_and_organizers(actor: Any, institution: Any) -> Decision:
+    """The decision for what members of the institution and the chapter's organizers may see."""
+    if not is_person(actor):
+        return login_required_decision()
+    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter):
+        return ALLOW
+    return Decision(False, "members_only", _("Only members of this institution can see this."))
