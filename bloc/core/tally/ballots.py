@@ -199,3 +199,71 @@ class ApprovalProfile:
     def approval_counts(self) -> IntArray:
         """Voters approving each candidate (index = candidate), in exact integers."""
         return self.counts @ self.approvals.astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreProfile:
+    """Score (range) ballots: each voter gives each candidate a score from ``low`` to ``high``.
+
+    ``scores[b, c]`` is the score voter group ``b`` gave candidate ``c``, and
+    ``scored[b, c]`` says whether they scored ``c`` at all: a blank is not a zero, so a
+    rule averaging scores can leave it out. ``counts[b]`` is how many voters cast row
+    ``b``. Construction raises ``ValueError`` on a shape mismatch, a score outside
+    ``low..high`` on a scored cell, ``low > high``, or a count that is not a positive
+    integer. Scores on blank cells are stored as 0.
+    """
+
+    candidates: tuple[str, ...]
+    scores: IntArray
+    scored: BoolArray
+    counts: IntArray
+    low: int = 0
+    high: int = 5
+
+    def __post_init__(self) -> None:
+        candidates = tuple(self.candidates)
+        _validate_candidates(candidates)
+        if self.low > self.high:
+            raise ValueError(f"the lowest score {self.low} is above the highest {self.high}")
+        scores = np.array(self.scores, copy=True)
+        scored = np.array(self.scored, copy=True)
+        shape = (scores.shape[0] if scores.ndim == 2 else -1, len(candidates))
+        if scores.ndim != 2 or scores.shape != shape or scored.shape != shape:
+            raise ValueError(
+                f"scores and scored must have shape (ballots, {len(candidates)}), "
+                f"got {scores.shape} and {scored.shape}"
+            )
+        if scores.size and not np.issubdtype(scores.dtype, np.integer):
+            raise ValueError(f"scores must be integers, got {scores.dtype}")
+        if scored.dtype != np.bool_:
+            raise ValueError(f"scored must be a boolean matrix, got {scored.dtype}")
+        scores = np.where(scored, scores, 0).astype(np.int64)
+        outside = scored & ((scores < self.low) | (scores > self.high))
+        if outside.any():
+            row, col = (int(x[0]) for x in np.nonzero(outside))
+            raise ValueError(
+                f"ballot {row} gives {candidates[col]} {int(scores[row, col])}, "
+                f"outside {self.low}..{self.high}"
+            )
+        counts = _validate_counts(np.asarray(self.counts), scores.shape[0])
+        object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "scores", _frozen(scores))
+        object.__setattr__(self, "scored", _frozen(scored))
+        object.__setattr__(self, "counts", _frozen(counts))
+
+    @property
+    def num_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total(self) -> int:
+        """Number of voters, blank ballots included."""
+        return int(self.counts.sum())
+
+    def sums(self) -> IntArray:
+        """Each candidate's total score, in exact integers."""
+        return self.counts @ self.scores
+
+    def raters(self) -> IntArray:
+        """How many voters scored each candidate (blanks left out)."""
+        return self.counts @ self.scored.astype(np.int64)
