@@ -14,6 +14,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else ["bloc", *argv])
+    if len(args) > 1 and args[1] == "tally":
+        from bloc.tally_command import main as tally
+
+        sys.exit(tally(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bloc.settings")
     from django.core.management import execute_from_command_line
 

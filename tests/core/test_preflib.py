@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bloc.core.formats import BallotFormatError, format_preflib, read_preflib
+from bloc.core.formats import BallotFormatError, format_preflib, preflib, read_preflib
 from bloc.core.tally.ballots import PAD, ApprovalProfile, RankedProfile
 
 RANKED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ranked"
@@ -220,3 +220,33 @@ def test_writing_and_reading_soi_gives_back_the_same_ballots(profile):
     assert again.rankings.tolist() == profile.rankings[:, : again.rankings.shape[1]].tolist()
     assert again.rankings.shape[1] <= width
     assert again.first_preferences().tolist() == profile.first_preferences().tolist()
+
+
+def _line_by_line(monkeypatch, source):
+    monkeypatch.setattr(preflib, "_read_fast", lambda text, name: None)
+    return read_preflib(source)
+
+
+@pytest.mark.parametrize("name", [n for n in REFERENCE if n.endswith((".soi", ".toi"))])
+def test_the_bulk_reader_reads_every_file_as_the_line_by_line_reader(name, monkeypatch):
+    bulk = read_preflib(RANKED_DATA / name)
+    careful = _line_by_line(monkeypatch, RANKED_DATA / name)
+    assert bulk.rankings.tolist() == careful.rankings.tolist()
+    assert bulk.counts.tolist() == careful.counts.tolist()
+    assert bulk.candidates == careful.candidates
+
+
+def test_the_largest_file_takes_the_bulk_path():
+    text = (RANKED_DATA / "00001-00000002.soi").read_text(encoding="utf-8")
+    assert preflib._read_fast(text, "00001-00000002.soi") is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(ranked_profiles(), st.sampled_from(["", "\n", "  \n\n"]))
+def test_the_bulk_and_careful_readers_agree_on_any_file(profile, trailing):
+    text = format_preflib(profile) + trailing
+    bulk = read_preflib(text)
+    with pytest.MonkeyPatch.context() as patch:
+        careful = _line_by_line(patch, text)
+    assert bulk.rankings.tolist() == careful.rankings.tolist()
+    assert bulk.counts.tolist() == careful.counts.tolist()

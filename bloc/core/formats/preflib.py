@@ -100,6 +100,9 @@ def read_preflib(source: str | os.PathLike[str]) -> RankedProfile | ApprovalProf
     text, name, suffix = _load(source)
     if suffix == "profile":
         return _parse_alaska(text, name)
+    fast = _read_fast(text, name)
+    if fast is not None:
+        return fast
     header = _Header()
     data: list[tuple[int, str]] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -149,6 +152,81 @@ def read_preflib(source: str | os.PathLike[str]) -> RankedProfile | ApprovalProf
                     source=name,
                 )
     return profile
+
+
+_PLAIN_BODY = re.compile(r"[0-9:, \t\r\n]*")
+
+
+def _read_fast(text: str, source: str | None) -> RankedProfile | None:
+    """Read a well-formed strict-order file in a few NumPy calls, or return ``None``.
+
+    The header (the ``#`` lines at the top) is read line by line; the ballot lines,
+    one per distinct ballot, are parsed in bulk: every number in one ``np.fromstring``
+    and each line's length from where its commas fall. Anything unusual (groups,
+    empty ballots, blank or comment lines among the ballots, a bad number) returns
+    ``None`` and the line-by-line reader takes over, so errors still name their line.
+    """
+    header = _Header()
+    offset, lineno = 0, 0
+    while offset < len(text) and text.startswith("#", offset):
+        end = text.find("\n", offset)
+        end = len(text) if end == -1 else end
+        lineno += 1
+        _read_header_line(text[offset:end].strip(), lineno, header, source)
+        offset = end + 1
+    body = text[offset:].strip()
+    if header.data_type not in RANKED_TYPES or not body or not _PLAIN_BODY.fullmatch(body):
+        return None
+    raw = np.frombuffer(body.encode("ascii"), dtype=np.uint8)
+    newline = raw == ord("\n")
+    line_of = np.cumsum(newline) - newline  # the 0-based ballot line of each character
+    lines = int(line_of[-1]) + 1
+    colons = np.bincount(line_of[raw == ord(":")], minlength=lines)
+    if (colons != 1).any() or re.search(r":\s*(\n|$)|\n\s*\n", body):
+        return None  # an empty ballot or a blank line: leave it to the careful reader
+    lengths = np.bincount(line_of[raw == ord(",")], minlength=lines) + 1
+    try:
+        numbers = np.fromstring(body.replace(":", ",").replace("\n", ","), sep=",", dtype=np.int64)
+    except ValueError:
+        return None
+    if numbers.shape[0] != int(lengths.sum()) + lines:
+        return None
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    counts = numbers[starts]
+    is_count = np.zeros(numbers.shape[0], dtype=np.bool_)
+    is_count[starts] = True
+    flat = numbers[~is_count]
+    try:
+        candidates = _candidates(header, source)
+    except BallotFormatError:
+        return None
+    m = len(candidates)
+    complete = header.data_type is not None and header.data_type.endswith("c")
+    if (counts < 1).any() or (flat < 1).any() or (flat > m).any():
+        return None
+    if complete and (lengths != m).any():
+        return None
+    width = int(lengths.max())
+    rows = np.repeat(np.arange(lines), lengths)
+    cols = np.arange(flat.shape[0]) - np.repeat(starts - np.arange(lines), lengths)
+    rankings = np.full((lines, width), PAD, dtype=np.int32)
+    rankings[rows, cols] = flat - 1
+    try:
+        profile = RankedProfile(candidates=candidates, rankings=rankings, counts=counts)
+    except ValueError:
+        return None  # e.g. a candidate ranked twice: the careful reader names the line
+    if _header_disagrees(header, profile.total, lines):
+        return None
+    return profile
+
+
+def _header_disagrees(header: _Header, voters: int, lines: int) -> bool:
+    if "NUMBER VOTERS" in header.numbers and header.numbers["NUMBER VOTERS"][0] != voters:
+        return True
+    return any(
+        key in header.numbers and header.numbers[key][0] != lines
+        for key in ("NUMBER UNIQUE ORDERS", "NUMBER UNIQUE PREFERENCES")
+    )
 
 
 def _candidates(header: _Header, source: str | None) -> tuple[str, ...]:

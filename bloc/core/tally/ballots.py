@@ -11,6 +11,7 @@ candidate ``i``, which ballot files (PrefLib, BLT) call number ``i + 1``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,18 +140,33 @@ class RankedProfile:
         """The same profile with identical rows merged, in order of first appearance."""
         if self.rankings.shape[0] == 0:
             return self
-        unique, first_seen, inverse = np.unique(
-            self.rankings, axis=0, return_index=True, return_inverse=True
-        )
-        sums = np.zeros(unique.shape[0], dtype=np.int64)
-        np.add.at(sums, inverse.reshape(-1), self.counts)
+        inverse, first_seen = _row_groups(self.rankings, self.num_candidates)
+        sums = np.bincount(inverse, weights=self.counts.astype(np.float64))
         order = np.argsort(first_seen, kind="stable")
         return RankedProfile(
             candidates=self.candidates,
-            rankings=unique[order],
-            counts=sums[order],
+            rankings=self.rankings[first_seen[order]],
+            # Float sums of integer counts are exact below 2**53 voters.
+            counts=np.rint(sums[order]).astype(np.int64),
             truncated_at_overvote=self.truncated_at_overvote,
         )
+
+
+def _row_groups(rankings: RankArray, m: int) -> tuple[IntArray, IntArray]:
+    """For each row the index of its distinct value, and each distinct value's first row.
+
+    Rows are packed into one int64 each (base ``m + 1`` digits, PAD as 0) when they fit,
+    so ``np.unique`` sorts a vector: about ten times faster than ``unique(axis=0)`` on a
+    million rows.
+    """
+    width = rankings.shape[1]
+    if width and width * math.log2(m + 1) < 62:
+        powers = (m + 1) ** np.arange(width - 1, -1, -1, dtype=np.int64)
+        keys = (rankings.astype(np.int64) + 1) @ powers
+        _, first_seen, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first_seen, inverse = np.unique(rankings, axis=0, return_index=True, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), first_seen.astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)

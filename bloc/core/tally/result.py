@@ -24,6 +24,7 @@ REASON_FEWEST_VOTES = "fewest_votes"
 REASON_MAJORITY = "majority"
 REASON_LAST_REMAINING = "last_remaining"
 REASON_MOST_VOTES = "most_votes"
+REASON_MOST_POINTS = "most_points"  # Borda and score: the highest total or mean
 REASON_QUOTA = "quota"  # STV: reached the quota
 REASON_SEATS_LEFT = "seats_left"  # STV: as many continuing candidates as seats left
 REASON_LOWEST_LOAD = "lowest_load"  # seq-Phragmén: smallest maximal load
@@ -319,11 +320,15 @@ class Result:
             out.append("")
             for r in self.rounds:
                 out.extend(_round_lines(r, self.candidates))
-            if any(r.eliminated for r in self.rounds) or any(r.elected for r in self.rounds):
+            if any(r.eliminated for r in self.rounds):
                 out.append("x = eliminated, * = elected")
+            elif any(r.elected for r in self.rounds):
+                out.append("* = elected")
         if self.pairwise is not None:
             out.extend(_pairwise_lines(self.pairwise, self.candidates))
         out.extend(self.notes)
+        if self.motion is not None:
+            return "\n".join(out) + "\n"
         winners = ", ".join(self.winner_names) or "nobody"
         if self.seats > 1:
             label = "Elected"
@@ -443,8 +448,8 @@ def _motion_lines(motion: MotionCount) -> list[str]:
     out = [", ".join(f"{kind.replace('_', ' ')} {n:,}" for kind, n in motion.counts)]
     out.append(
         f"Needed: {motion.needed:,} of {motion.base:,} ({motion.threshold} of "
-        f"{motion.threshold_of.replace('_', ' ')}); quorum {motion.quorum_present:,} "
-        f"of {motion.quorum_needed:,} needed"
+        f"{motion.threshold_of.replace('_', ' ')}); ballots {motion.quorum_present:,}, "
+        f"quorum {motion.quorum_needed:,}"
     )
     for code, met in motion.checks:
         out.append(f"  {'met    ' if met else 'NOT met'}  {code.replace('_', ' ')}")
