@@ -7,6 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pref_voting.iterative_methods import instant_runoff_for_truncated_linear_orders
+from pref_voting.profiles_with_ties import ProfileWithTies
+from pref_voting.scoring_methods import plurality as pv_plurality
 
 from bloc.core.formats.preflib import read_preflib
 from bloc.core.tally.ballots import PAD, RankedProfile
@@ -180,3 +183,48 @@ def test_every_round_accounts_for_every_ballot_and_renders(profile):
             assert sum(v for v in r.totals if v is not None) == r.continuing
         json.dumps(result.to_json())
         assert result.to_text()
+
+
+def _pref_voting(profile):
+    """The same ballots as pref_voting reads them (as shared/data/ranked/recompute.py)."""
+    rankings = [
+        {int(c): rank for rank, c in enumerate(row[row != PAD].tolist(), start=1)}
+        for row in profile.rankings
+    ]
+    prof = ProfileWithTies(
+        rankings,
+        rcounts=[int(c) for c in profile.counts],
+        candidates=list(range(profile.num_candidates)),
+    )
+    prof.use_extended_strict_preference()
+    return prof
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles())
+def test_irv_elects_pref_votings_winner_whenever_no_tie_had_to_be_broken(profile):
+    ours = irv(profile)
+    assume(not ours.ties)
+
+    theirs = instant_runoff_for_truncated_linear_orders(_pref_voting(profile))
+
+    assert list(ours.winners) == sorted(theirs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles())
+def test_plurality_elects_pref_votings_winners(profile):
+    assert list(plurality(profile).winners) == sorted(pv_plurality(_pref_voting(profile)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.randoms(use_true_random=False))
+def test_reordering_ballots_changes_nothing(profile, random):
+    order = list(range(profile.rankings.shape[0]))
+    random.shuffle(order)
+    shuffled = RankedProfile(profile.candidates, profile.rankings[order], profile.counts[order])
+
+    before, after = irv(profile), irv(shuffled)
+
+    assert after.winners == before.winners
+    assert [r.to_json() for r in after.rounds] == [r.to_json() for r in before.rounds]
