@@ -1,30 +1,25 @@
 """Symmetric Borda: reference data, pref_voting, and what the scores must satisfy."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.scoring_methods import borda_for_profile_with_ties, symmetric_borda_scores
 
-from bloc.core.formats.preflib import read_alaska_profile, read_preflib
 from bloc.core.tally import borda as borda_module
 from bloc.core.tally import pairwise
 from bloc.core.tally.ballots import PAD, RankedProfile
 from bloc.core.tally.borda import borda, borda_scores
 from bloc.core.tally.pairwise import support_matrix
 from bloc.core.tally.result import REASON_MOST_POINTS
-
-RANKED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ranked"
-REFERENCE = json.loads((RANKED_DATA / "REFERENCE.json").read_text(encoding="utf-8"))
-
-
-def _read(name):
-    path = RANKED_DATA / name
-    return read_alaska_profile(path) if name.endswith(".profile") else read_preflib(path)
+from tests.core.ranked_helpers import (
+    REFERENCE,
+    pref_voting_profile,
+    ranked_profile,
+    read_ranked,
+)
 
 
 def _files():
@@ -40,7 +35,7 @@ def test_every_ranked_reference_file_has_a_borda_outcome():
 def test_matches_the_reference_winners_and_scores(name):
     expected = REFERENCE[name]["outcomes"]["borda"]
 
-    result = borda(_read(name))
+    result = borda(read_ranked(name))
 
     assert [c + 1 for c in result.winners] == expected["winners"]
     assert result.rounds[0].to_json()["totals"] == expected["scores"]
@@ -52,26 +47,14 @@ def test_matches_the_reference_winners_and_scores(name):
 
 
 def test_govan_elects_hunter_as_the_readme_states():
-    result = borda(_read("00008-00000009.soi"))
+    result = borda(read_ranked("00008-00000009.soi"))
     assert result.winner_names == ("Allison Hunter",)
-
-
-def _profile(rows, m, counts=None):
-    width = max(1, m)
-    rankings = np.full((len(rows), width), PAD, dtype=np.int32)
-    for i, row in enumerate(rows):
-        rankings[i, : len(row)] = row
-    return RankedProfile(
-        candidates=tuple(f"c{i}" for i in range(m)),
-        rankings=rankings,
-        counts=np.ones(len(rows), dtype=np.int64) if counts is None else np.array(counts),
-    )
 
 
 def test_scores_by_hand_with_truncated_and_empty_ballots():
     # m = 4. 3 x [a, b]: a +3, b +1, c and d -2 each.  2 x [d]: d +3, others -1.
     # 5 empty ballots: nothing.
-    profile = _profile([[0, 1], [3], []], 4, counts=[3, 2, 5])
+    profile = ranked_profile([[0, 1], [3], []], 4, counts=[3, 2, 5])
 
     result = borda(profile)
 
@@ -84,14 +67,14 @@ def test_scores_by_hand_with_truncated_and_empty_ballots():
 
 
 def test_top_ties_are_all_reported():
-    result = borda(_profile([[0, 1, 2], [1, 0, 2]], 3))
+    result = borda(ranked_profile([[0, 1, 2], [1, 0, 2]], 3))
     assert result.winners == (0, 1)
     assert "Tied winners: c0, c1" in result.to_text()
 
 
 def test_no_candidates_or_no_ballots():
-    assert borda(_profile([[]], 0)).winners == ()
-    assert borda(_profile([[], []], 3)).winners == (0, 1, 2)
+    assert borda(ranked_profile([[]], 0)).winners == ()
+    assert borda(ranked_profile([[], []], 3)).winners == (0, 1, 2)
 
 
 # --- properties -------------------------------------------------------------------
@@ -104,28 +87,13 @@ def profiles(draw, max_candidates=6, complete=False):
     ballot = st.permutations(range(m)).flatmap(lambda order: lengths.map(lambda k: list(order[:k])))
     rows = draw(st.lists(ballot, min_size=1, max_size=15))
     counts = draw(st.lists(st.integers(1, 40), min_size=len(rows), max_size=len(rows)))
-    return _profile(rows, m, counts)
-
-
-def _pref_voting(profile):
-    """The profile as pref_voting reads it, exactly as shared/data/ranked/recompute.py does."""
-    rankings = [
-        {int(c): rank for rank, c in enumerate(row[row != PAD].tolist(), start=1)}
-        for row in profile.rankings
-    ]
-    prof = ProfileWithTies(
-        rankings,
-        rcounts=[int(c) for c in profile.counts],
-        candidates=list(range(profile.num_candidates)),
-    )
-    prof.use_extended_strict_preference()
-    return prof
+    return ranked_profile(rows, m, counts)
 
 
 @settings(max_examples=250, deadline=None)
 @given(profiles())
 def test_agrees_with_pref_voting(profile):
-    prof = _pref_voting(profile)
+    prof = pref_voting_profile(profile)
     expected = symmetric_borda_scores(prof)
 
     assert borda_scores(profile).tolist() == [expected[c] for c in range(profile.num_candidates)]
@@ -191,7 +159,7 @@ def test_scores_across_chunks_and_many_candidates(m, monkeypatch):
     for row, count in zip(rows, counts, strict=True):
         for c in range(m):
             expected[c] += count * (m - 1 - 2 * row.index(c) if c in row else -len(row))
-    profile = _profile(rows, m, counts)
+    profile = ranked_profile(rows, m, counts)
 
     assert borda_scores(profile).tolist() == expected
     support = support_matrix(profile)
@@ -200,7 +168,7 @@ def test_scores_across_chunks_and_many_candidates(m, monkeypatch):
 
 def test_large_counts_stay_exact():
     big = 3_000_000_000_000  # sums past 2**53 would be wrong in floating point
-    profile = _profile([[0, 1, 2], [2, 1, 0]], 3, counts=[big + 1, big])
+    profile = ranked_profile([[0, 1, 2], [2, 1, 0]], 3, counts=[big + 1, big])
     assert borda_scores(profile).tolist() == [2, 0, -2]
     assert support_matrix(profile).tolist() == [
         [0, big + 1, big + 1],

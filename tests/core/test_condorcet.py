@@ -2,7 +2,6 @@
 
 import json
 from math import factorial
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,10 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pref_voting.margin_based_methods import beat_path
 from pref_voting.margin_based_methods import ranked_pairs as pv_ranked_pairs
-from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.weighted_majority_graphs import MarginGraph
 
-from bloc.core.formats.preflib import read_alaska_profile, read_preflib
 from bloc.core.tally import pairwise
 from bloc.core.tally.ballots import PAD, RankedProfile
 from bloc.core.tally.condorcet import (
@@ -34,15 +31,14 @@ from bloc.core.tally.pairwise import (
     positions,
     support_matrix,
 )
+from tests.core.ranked_helpers import (
+    REFERENCE,
+    pref_voting_profile,
+    ranked_profile,
+    read_ranked,
+)
 
-RANKED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ranked"
-REFERENCE = json.loads((RANKED_DATA / "REFERENCE.json").read_text(encoding="utf-8"))
 RULES = {"condorcet": condorcet, "schulze": schulze, "ranked_pairs": ranked_pairs}
-
-
-def _read(name):
-    path = RANKED_DATA / name
-    return read_alaska_profile(path) if name.endswith(".profile") else read_preflib(path)
 
 
 def _cases():
@@ -62,7 +58,7 @@ def test_every_ranked_reference_file_is_covered():
 
 @pytest.mark.parametrize(("name", "rule"), _cases())
 def test_matches_the_reference_winners(name, rule):
-    result = RULES[rule](_read(name))
+    result = RULES[rule](read_ranked(name))
 
     assert result.rule == rule
     assert [c + 1 for c in result.winners] == REFERENCE[name]["outcomes"][rule]["winners"]
@@ -73,7 +69,7 @@ def test_matches_the_reference_winners(name, rule):
 
 
 def test_govan_has_the_majority_cycle_the_readme_states():
-    profile = _read("00008-00000009.soi")
+    profile = read_ranked("00008-00000009.soi")
     dornan, flanagan, hunter = 2, 3, 5  # file numbers 3, 4, 6
     assert profile.candidates[dornan] == "Stephen Dornan"
     margin = margins(support_matrix(profile))
@@ -91,21 +87,9 @@ def test_govan_has_the_majority_cycle_the_readme_states():
     assert "skipped Allison Hunter over Stephen Dornan by 21 (cycle)" in rp.to_text()
 
 
-def _profile(rows, m, counts=None):
-    width = max(1, m)
-    rankings = np.full((len(rows), width), PAD, dtype=np.int32)
-    for i, row in enumerate(rows):
-        rankings[i, : len(row)] = row
-    return RankedProfile(
-        candidates=tuple(f"c{i}" for i in range(m)),
-        rankings=rankings,
-        counts=np.ones(len(rows), dtype=np.int64) if counts is None else np.array(counts),
-    )
-
-
 def test_support_reads_unranked_as_tied_last_and_empty_ballots_as_no_preference():
     # 2 voters: a > b (c unranked); 1 voter: c; 4 voters: empty.
-    profile = _profile([[0, 1], [2], []], 3, counts=[2, 1, 4])
+    profile = ranked_profile([[0, 1], [2], []], 3, counts=[2, 1, 4])
 
     support = support_matrix(profile)
 
@@ -136,7 +120,7 @@ def test_support_by_comparing_or_scattering_and_across_chunks(m, unit, monkeypat
     rows = [rng.permutation(m)[: rng.integers(0, m + 1)].tolist() for _ in range(40)]
     counts = [1] * 40 if unit else rng.integers(1, 1000, 40).tolist()
 
-    support = support_matrix(_profile(rows, m, counts))
+    support = support_matrix(ranked_profile(rows, m, counts))
 
     assert support.tolist() == _naive_support(rows, counts, m)
 
@@ -147,7 +131,7 @@ def test_positions_place_unranked_candidates_at_m():
 
 
 def test_equal_margins_in_a_cycle_make_every_member_a_ranked_pairs_winner():
-    profile = _profile([[0, 1, 2], [1, 2, 0], [2, 0, 1]], 3)
+    profile = ranked_profile([[0, 1, 2], [1, 2, 0], [2, 0, 1]], 3)
 
     rp = ranked_pairs(profile)
     sch = schulze(profile)
@@ -168,23 +152,23 @@ def test_strongest_paths_take_the_weakest_link_and_zero_for_no_path():
 
 
 def test_no_candidates_or_no_ballots():
-    nobody = _profile([[]], 0)
+    nobody = ranked_profile([[]], 0)
     assert schulze(nobody).winners == ()
     assert ranked_pairs(nobody).winners == ()
-    silent = _profile([[], []], 3)
+    silent = ranked_profile([[], []], 3)
     assert support_matrix(silent).sum() == 0
     assert schulze(silent).winners == (0, 1, 2)
     assert ranked_pairs(silent).winners == (0, 1, 2)
     assert condorcet(silent).winners == ()
-    assert condorcet(_profile([[]], 1)).winners == (0,)
+    assert condorcet(ranked_profile([[]], 1)).winners == (0,)
 
 
 def test_support_is_the_same_with_unit_and_general_counts():
     rng = np.random.default_rng(3)
     rows = [rng.permutation(6)[: rng.integers(0, 7)].tolist() for _ in range(300)]
-    ones = _profile(rows, 6)
-    doubled = _profile(rows + rows, 6)
-    twos = _profile(rows, 6, counts=[2] * len(rows))
+    ones = ranked_profile(rows, 6)
+    doubled = ranked_profile(rows + rows, 6)
+    twos = ranked_profile(rows, 6, counts=[2] * len(rows))
 
     assert support_matrix(ones).sum() > 0
     assert (support_matrix(doubled) == 2 * support_matrix(ones)).all()
@@ -202,22 +186,7 @@ def profiles(draw, max_candidates=5):
     )
     rows = draw(st.lists(ballot, min_size=1, max_size=12))
     counts = draw(st.lists(st.integers(1, 9), min_size=len(rows), max_size=len(rows)))
-    return _profile(rows, m, counts)
-
-
-def _pref_voting(profile):
-    """The profile as pref_voting reads it, exactly as shared/data/ranked/recompute.py does."""
-    rankings = [
-        {int(c): rank for rank, c in enumerate(row[row != PAD].tolist(), start=1)}
-        for row in profile.rankings
-    ]
-    prof = ProfileWithTies(
-        rankings,
-        rcounts=[int(c) for c in profile.counts],
-        candidates=list(range(profile.num_candidates)),
-    )
-    prof.use_extended_strict_preference()
-    return prof
+    return ranked_profile(rows, m, counts)
 
 
 def _tie_orders(prof):
@@ -236,7 +205,7 @@ def _tie_orders(prof):
 @settings(max_examples=250, deadline=None)
 @given(profiles())
 def test_agrees_with_pref_voting(profile):
-    prof = _pref_voting(profile)
+    prof = pref_voting_profile(profile)
     m = profile.num_candidates
     support = support_matrix(profile)
 

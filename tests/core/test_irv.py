@@ -1,41 +1,30 @@
 """Instant runoff and plurality, checked against the reference data and by properties."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pref_voting.iterative_methods import instant_runoff_for_truncated_linear_orders
-from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.scoring_methods import plurality as pv_plurality
 
-from bloc.core.formats.preflib import read_preflib
 from bloc.core.tally.ballots import PAD, RankedProfile
 from bloc.core.tally.irv import irv
 from bloc.core.tally.plurality import plurality
 from bloc.core.tally.result import TIEBREAK_EARLIER_ROUND, TIEBREAK_LOT
-
-RANKED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ranked"
-REFERENCE = json.loads((RANKED_DATA / "REFERENCE.json").read_text(encoding="utf-8"))
+from tests.core.ranked_helpers import REFERENCE, pref_voting_profile, read_ranked
 
 
 def _files_with(rule):
     return sorted(name for name, entry in REFERENCE.items() if rule in entry["outcomes"])
 
 
-def _ranked(name):
-    profile = read_preflib(RANKED_DATA / name)
-    assert isinstance(profile, RankedProfile)
-    return profile
-
-
 @pytest.mark.parametrize("name", _files_with("irv"))
 def test_irv_matches_the_reference_winner_and_every_round(name):
     expected = REFERENCE[name]["outcomes"]["irv"]
 
-    result = irv(_ranked(name))
+    result = irv(read_ranked(name))
 
     assert [c + 1 for c in result.winners] == expected["winners"]
     got = [r.to_json() for r in result.rounds]
@@ -56,7 +45,7 @@ def test_irv_matches_the_reference_winner_and_every_round(name):
 def test_plurality_matches_the_reference_winners_and_scores(name):
     expected = REFERENCE[name]["outcomes"]["plurality"]
 
-    result = plurality(_ranked(name))
+    result = plurality(read_ranked(name))
 
     assert [c + 1 for c in result.winners] == expected["winners"]
     assert result.rounds[0].to_json()["totals"] == expected["scores"]
@@ -64,7 +53,7 @@ def test_plurality_matches_the_reference_winners_and_scores(name):
 
 @pytest.mark.parametrize("name", _files_with("irv"))
 def test_results_render_as_text_and_json(name):
-    profile = _ranked(name)
+    profile = read_ranked(name)
     for result in (irv(profile), plurality(profile)):
         text = result.to_text()
         assert all(candidate in text for candidate in profile.candidates)
@@ -185,28 +174,13 @@ def test_every_round_accounts_for_every_ballot_and_renders(profile):
         assert result.to_text()
 
 
-def _pref_voting(profile):
-    """The same ballots as pref_voting reads them (as shared/data/ranked/recompute.py)."""
-    rankings = [
-        {int(c): rank for rank, c in enumerate(row[row != PAD].tolist(), start=1)}
-        for row in profile.rankings
-    ]
-    prof = ProfileWithTies(
-        rankings,
-        rcounts=[int(c) for c in profile.counts],
-        candidates=list(range(profile.num_candidates)),
-    )
-    prof.use_extended_strict_preference()
-    return prof
-
-
 @settings(max_examples=300, deadline=None)
 @given(profiles())
 def test_irv_elects_pref_votings_winner_whenever_no_tie_had_to_be_broken(profile):
     ours = irv(profile)
     assume(not ours.ties)
 
-    theirs = instant_runoff_for_truncated_linear_orders(_pref_voting(profile))
+    theirs = instant_runoff_for_truncated_linear_orders(pref_voting_profile(profile))
 
     assert list(ours.winners) == sorted(theirs)
 
@@ -214,7 +188,7 @@ def test_irv_elects_pref_votings_winner_whenever_no_tie_had_to_be_broken(profile
 @settings(max_examples=300, deadline=None)
 @given(profiles())
 def test_plurality_elects_pref_votings_winners(profile):
-    assert list(plurality(profile).winners) == sorted(pv_plurality(_pref_voting(profile)))
+    assert list(plurality(profile).winners) == sorted(pv_plurality(pref_voting_profile(profile)))
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,7 +4,6 @@ import collections
 import json
 import random
 from decimal import Decimal
-from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -14,7 +13,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pref_voting.profiles_with_ties import ProfileWithTies
 
-from bloc.core.formats.preflib import read_preflib
 from bloc.core.tally.ballots import PAD, RankedProfile
 from bloc.core.tally.meek import meek
 from bloc.core.tally.result import (
@@ -27,28 +25,9 @@ from bloc.core.tally.result import (
     TRANSFER_SURPLUS,
 )
 from bloc.core.tally.stv import stv
+from tests.core.ranked_helpers import REFERENCE, ranked_profile, read_ranked
 
-RANKED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ranked"
-REFERENCE = json.loads((RANKED_DATA / "REFERENCE.json").read_text(encoding="utf-8"))
 STV_FILES = sorted(name for name, entry in REFERENCE.items() if "stv_scottish" in entry["outcomes"])
-
-
-def _ranked(name):
-    profile = read_preflib(RANKED_DATA / name)
-    assert isinstance(profile, RankedProfile)
-    return profile
-
-
-def _profile(rows, m, counts=None):
-    width = max([len(r) for r in rows] + [1])
-    rankings = np.full((len(rows), width), PAD, dtype=np.int32)
-    for i, row in enumerate(rows):
-        rankings[i, : len(row)] = row
-    return RankedProfile(
-        candidates=tuple(f"c{i}" for i in range(m)),
-        rankings=rankings,
-        counts=np.ones(len(rows), dtype=np.int64) if counts is None else np.array(counts),
-    )
 
 
 def _numbers(winners):
@@ -65,7 +44,7 @@ def test_the_reference_has_the_three_stv_files():
 @pytest.mark.parametrize("name", STV_FILES)
 def test_stv_elects_the_reference_and_the_official_winners(name):
     entry = REFERENCE[name]
-    profile = _ranked(name)
+    profile = read_ranked(name)
 
     result = stv(profile, entry["seats"])
 
@@ -82,7 +61,7 @@ def test_stv_elects_the_reference_and_the_official_winners(name):
 
 
 def test_dublin_west_quota_and_first_preferences_match_the_published_count():
-    result = stv(_ranked("00001-00000002.soi"), 3)
+    result = stv(read_ranked("00001-00000002.soi"), 3)
     published = REFERENCE["00001-00000002.soi"]["official"]["published_counts"]
     first = result.rounds[0].totals
 
@@ -94,7 +73,7 @@ def test_dublin_west_quota_and_first_preferences_match_the_published_count():
 
 
 def test_govan_first_surplus_moves_at_the_truncated_transfer_value():
-    result = stv(_ranked("00008-00000009.soi"), 4)
+    result = stv(read_ranked("00008-00000009.soi"), 4)
     first = result.rounds[0]
     transfer = first.transfer
 
@@ -111,7 +90,7 @@ def test_govan_first_surplus_moves_at_the_truncated_transfer_value():
 @pytest.mark.parametrize("name", STV_FILES)
 def test_meek_elects_the_official_winners(name):
     entry = REFERENCE[name]
-    profile = _ranked(name)
+    profile = read_ranked(name)
 
     result = meek(profile, entry["seats"])
 
@@ -131,7 +110,7 @@ def test_meek_elects_the_official_winners(name):
 
 
 def test_results_render_as_text_and_json():
-    profile = _ranked("00008-00000006.soi")
+    profile = read_ranked("00008-00000006.soi")
     for result in (stv(profile, 4), meek(profile, 4)):
         text = result.to_text()
         assert all(candidate in text for candidate in profile.candidates)
@@ -147,7 +126,7 @@ def test_results_render_as_text_and_json():
 def test_a_hand_counted_surplus_exclusions_and_last_vacancy():
     # valid 10, 2 seats: quota 10 // 3 + 1 = 4. A's surplus 5 of 9 moves at 0.55555.
     rows = [[0, 1]] * 7 + [[0, 2]] * 2 + [[3]]
-    result = stv(_profile(rows, 4), 2)
+    result = stv(ranked_profile(rows, 4), 2)
 
     assert result.winners == (0, 1)
     r1, r2, r3, r4 = result.rounds
@@ -169,7 +148,7 @@ def test_equal_surpluses_go_in_order_of_votes_at_the_latest_stage_that_differed(
     # lifts Z to 8, level with Y; Y had more at stage 1, so Y's surplus goes first.
     x, y, z, w, u, t = range(6)
     rows = [[x, z]] * 10 + [[y]] * 8 + [[z]] * 4 + [[w]] * 4 + [[u]] * 2 + [[t]]
-    result = stv(_profile(rows, 6), 4)
+    result = stv(ranked_profile(rows, 6), 4)
 
     second = result.rounds[1]
     assert second.elected == (z,) and second.totals[y] == second.totals[z] == 8
@@ -186,7 +165,7 @@ def test_equal_surpluses_go_in_order_of_votes_at_the_latest_stage_that_differed(
 def test_tie_for_fewest_is_broken_by_the_most_recent_round_where_they_differed(count):
     # Round 1: a 6, b 3, c 2, d 1; d's ballot moves to c, so b and c tie at 3.
     rows = [[0]] * 6 + [[1]] * 3 + [[2]] * 2 + [[3, 2]]
-    result = count(_profile(rows, 4), 1)
+    result = count(ranked_profile(rows, 4), 1)
 
     second = result.rounds[1]
     assert second.eliminated == (2,)
@@ -198,8 +177,8 @@ def test_tie_for_fewest_is_broken_by_the_most_recent_round_where_they_differed(c
 @pytest.mark.parametrize("count", [stv, meek])
 def test_a_tie_level_at_every_stage_is_drawn_by_a_recorded_seeded_lot(count):
     rows = [[0]] * 3 + [[1]] * 2 + [[2]] * 2
-    first = count(_profile(rows, 3), 1, seed=7)
-    again = count(_profile(rows, 3), 1, seed=7)
+    first = count(ranked_profile(rows, 3), 1, seed=7)
+    again = count(ranked_profile(rows, 3), 1, seed=7)
 
     assert first.seed == 7
     assert first.ties[0].method == TIEBREAK_LOT and first.ties[0].tied == (1, 2)
@@ -210,11 +189,11 @@ def test_a_tie_level_at_every_stage_is_drawn_by_a_recorded_seeded_lot(count):
 @pytest.mark.parametrize("count", [stv, meek])
 def test_bad_input_is_refused_and_tiny_counts_finish(count):
     with pytest.raises(ValueError, match="seat"):
-        count(_profile([[0]], 2), 0)
+        count(ranked_profile([[0]], 2), 0)
     with pytest.raises(ValueError, match="candidate"):
-        count(_profile([[]], 0), 1)
-    assert count(_profile([[1, 0]], 2), 3).winners == (1, 0)  # fewer candidates than seats
-    assert len(count(_profile([[], []], 3), 2).winners) == 2  # nobody ranked anyone
+        count(ranked_profile([[]], 0), 1)
+    assert count(ranked_profile([[1, 0]], 2), 3).winners == (1, 0)  # fewer candidates than seats
+    assert len(count(ranked_profile([[], []], 3), 2).winners) == 2  # nobody ranked anyone
 
 
 # --- Properties on random profiles ---------------------------------------------------
@@ -228,7 +207,7 @@ def profiles(draw, min_candidates=3, max_candidates=6):
     )
     rows = draw(st.lists(ballot, min_size=1, max_size=40, unique=True))
     counts = draw(st.lists(st.integers(1, 30), min_size=len(rows), max_size=len(rows)))
-    return _profile([list(r) for r in rows], m, counts)
+    return ranked_profile([list(r) for r in rows], m, counts)
 
 
 class _CountingRandom(random.Random):

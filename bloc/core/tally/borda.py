@@ -18,7 +18,7 @@ import numpy as np
 
 from bloc.core.tally.ballots import IntArray, RankedProfile
 from bloc.core.tally.pairwise import positions
-from bloc.core.tally.result import REASON_MOST_POINTS, Result, Round
+from bloc.core.tally.result import REASON_MOST_POINTS, Result, highest_total
 
 #: Rows handled at a time (bounds the temporary per-ballot score matrix).
 _CHUNK = 1 << 16
@@ -58,23 +58,12 @@ def borda(profile: RankedProfile) -> Result:
     the top win, in candidate order, as pref_voting's ``borda_for_profile_with_ties``
     returns them). Empty ballots are reported as exhausted: they score nobody.
     """
-    scores = [int(v) for v in borda_scores(profile)]
-    best = max(scores, default=0)
-    winners = tuple(c for c, v in enumerate(scores) if v == best)
-    exhausted = profile.empty_ballots
-    round_one = Round(
-        number=1,
-        totals=tuple(scores),
-        continuing=profile.total - exhausted,
-        exhausted=exhausted,
-        elected=winners,
-        reason=REASON_MOST_POINTS,
-    )
-    return Result(
-        rule="borda",
-        candidates=profile.candidates,
-        winners=winners,
-        rounds=(round_one,),
+    return highest_total(
+        "borda",
+        profile.candidates,
+        tuple(int(v) for v in borda_scores(profile)),
         total_ballots=profile.total,
+        exhausted=profile.empty_ballots,
+        reason=REASON_MOST_POINTS,
         notes=(BORDA_NOTE,),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bloc.core.tally.ballots import RankedProfile
-from bloc.core.tally.result import REASON_MOST_VOTES, Result, Round
+from bloc.core.tally.result import REASON_MOST_VOTES, Result, highest_total
 
 
 def plurality(profile: RankedProfile) -> Result:
@@ -15,22 +15,11 @@ def plurality(profile: RankedProfile) -> Result:
     ``shared/data/ranked``). With no candidates, or no ballot naming anyone, every
     candidate has 0 votes and all of them are tied winners.
     """
-    scores = [int(v) for v in profile.first_preferences()]
-    exhausted = profile.empty_ballots
-    best = max(scores, default=0)
-    winners = tuple(c for c, v in enumerate(scores) if v == best)
-    round_one = Round(
-        number=1,
-        totals=tuple(scores),
-        continuing=profile.total - exhausted,
-        exhausted=exhausted,
-        elected=winners,
-        reason=REASON_MOST_VOTES,
-    )
-    return Result(
-        rule="plurality",
-        candidates=profile.candidates,
-        winners=winners,
-        rounds=(round_one,),
+    return highest_total(
+        "plurality",
+        profile.candidates,
+        tuple(int(v) for v in profile.first_preferences()),
         total_ballots=profile.total,
+        exhausted=profile.empty_ballots,
+        reason=REASON_MOST_VOTES,
     )

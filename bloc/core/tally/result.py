@@ -338,6 +338,43 @@ class Result:
         return "\n".join(out) + "\n"
 
 
+def highest_total(
+    rule: str,
+    candidates: tuple[str, ...],
+    totals: tuple[Number | None, ...],
+    *,
+    total_ballots: int,
+    exhausted: int,
+    reason: str,
+    notes: tuple[str, ...] = (),
+) -> Result:
+    """The one-round result of a rule where the highest total wins and ties stand.
+
+    Every candidate level at the top wins, in candidate order (plurality, Borda, score:
+    the reference libraries return ties unbroken); a ``None`` total cannot win. Used
+    by the rules whose whole explanation is one row of totals.
+    """
+    present = [v for v in totals if v is not None]
+    best = max(present) if present else None
+    winners = tuple(c for c, v in enumerate(totals) if v is not None and v == best)
+    only = Round(
+        number=1,
+        totals=totals,
+        continuing=total_ballots - exhausted,
+        exhausted=exhausted,
+        elected=winners,
+        reason=reason,
+    )
+    return Result(
+        rule=rule,
+        candidates=candidates,
+        winners=winners,
+        rounds=(only,),
+        total_ballots=total_ballots,
+        notes=notes,
+    )
+
+
 def _seats_label(seats: int) -> str:
     return f", {seats} seats" if seats > 1 else ""
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from bloc.core.tally.ballots import ScoreProfile
-from bloc.core.tally.result import REASON_MOST_POINTS, Number, Result, Round
+from bloc.core.tally.result import REASON_MOST_POINTS, Number, Result, highest_total
 
 _BY = ("sum", "mean")
 
@@ -51,25 +51,13 @@ def score(profile: ScoreProfile, *, by: str = "mean") -> Result:
         unscored = [profile.candidates[c] for c, r in enumerate(raters) if r == 0]
         if unscored:
             notes.append(f"Nobody scored {', '.join(unscored)}: no mean, so they cannot win.")
-    scored = [v for v in totals if v is not None]
-    winners: tuple[int, ...] = ()
-    if scored:
-        best = max(scored)
-        winners = tuple(c for c, v in enumerate(totals) if v is not None and v == best)
     blank = int(profile.counts[~np.asarray(profile.scored).any(axis=1)].sum())
-    round_one = Round(
-        number=1,
-        totals=tuple(totals),
-        continuing=profile.total - blank,
-        exhausted=blank,
-        elected=winners,
-        reason=REASON_MOST_POINTS,
-    )
-    return Result(
-        rule="score",
-        candidates=profile.candidates,
-        winners=winners,
-        rounds=(round_one,),
+    return highest_total(
+        "score",
+        profile.candidates,
+        tuple(totals),
         total_ballots=profile.total,
+        exhausted=blank,
+        reason=REASON_MOST_POINTS,
         notes=tuple(notes),
     )
