@@ -31,6 +31,10 @@ class BylawsSettings:
     vouches_required: int = 2  # verified neighbours needed to vouch for a resident
     vouches_per_month: int = 3  # most vouches one member may give in 30 days
     letter_code_days: int = 60  # how long a residency letter's code works
+    min_discussion_hours: int = 72  # a proposal is discussed this long before a vote
+    who_moves_to_vote: str = "author"  # author | facilitator | any_member
+    default_rule: str = "majority"  # the counting rule a new poll starts with
+    vote_change_allowed: bool = True  # open ballots may be changed until the poll closes
     custom_roles: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,12 +50,27 @@ class BylawsSettings:
 class BylawsSettingsError(ValueError):
     """Invalid settings; ``problems`` maps each field to a code saying what is wrong:
     ``unknown``, ``not_bool``, ``not_int``, ``not_int_or_empty``, ``out_of_range``
-    (see ``BOUNDS``) or ``bad_roles``."""
+    (see ``BOUNDS``), ``not_a_choice`` (see ``CHOICES``) or ``bad_roles``."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
         self.problems = problems
 
+
+#: The settings that take one of a few words, and the words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "who_moves_to_vote": ("author", "facilitator", "any_member"),
+    "default_rule": (
+        "majority",
+        "supermajority",
+        "consensus",
+        "approval",
+        "score",
+        "irv",
+        "stv",
+        "schulze",
+    ),  # fmt: skip
+}
 
 BOUNDS: dict[str, tuple[int, int]] = {
     "quorum_percent": (1, 100),
@@ -60,6 +79,7 @@ BOUNDS: dict[str, tuple[int, int]] = {
     "vouches_required": (1, 10),
     "vouches_per_month": (1, 50),
     "letter_code_days": (1, 365),
+    "min_discussion_hours": (0, 720),
 }
 
 
@@ -84,6 +104,11 @@ def parse_settings(raw: Mapping[str, Any] | None) -> BylawsSettings:
                 problems[name] = "bad_roles"
             else:
                 values[name] = tuple(dict.fromkeys(roles))
+        elif name in CHOICES:
+            if value not in CHOICES[name]:
+                problems[name] = "not_a_choice"
+            else:
+                values[name] = value
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 problems[name] = "not_bool"

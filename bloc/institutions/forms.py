@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +87,35 @@ class BylawsForm(forms.Form):
     letter_code_days = forms.IntegerField(
         label=_("Days a letter's code stays valid"), min_value=1, max_value=365
     )
+    min_discussion_hours = forms.IntegerField(
+        label=_("Hours a proposal is discussed before it can go to a vote"),
+        min_value=0,
+        max_value=720,
+    )
+    who_moves_to_vote = forms.ChoiceField(
+        label=_("Who may move a proposal to a vote"),
+        choices=[
+            ("author", _("Its author")),
+            ("facilitator", _("The facilitator")),
+            ("any_member", _("Any verified member")),
+        ],
+    )
+    default_rule = forms.ChoiceField(
+        label=_("How votes are counted unless a poll says otherwise"),
+        choices=[
+            ("majority", _("Simple majority")),
+            ("supermajority", _("Two-thirds majority")),
+            ("consensus", _("Consensus (one block stops it)")),
+            ("approval", _("Approval")),
+            ("score", _("Score")),
+            ("irv", _("Instant runoff")),
+            ("stv", _("Single transferable vote")),
+            ("schulze", _("Schulze (Condorcet)")),
+        ],
+    )
+    vote_change_allowed = forms.BooleanField(
+        label=_("Members may change an open vote until the poll closes"), required=False
+    )
     custom_roles = forms.CharField(
         label=_("Other roles"),
         required=False,
@@ -105,7 +134,21 @@ class BylawsForm(forms.Form):
         "vouches_required",
         "vouches_per_month",
         "letter_code_days",
+        "min_discussion_hours",
+        "who_moves_to_vote",
+        "default_rule",
+        "vote_change_allowed",
     )
+
+    @classmethod
+    def choice_labels(cls, rules: Any) -> dict[str, str]:
+        """The words shown for the settings that are a choice (``who_moves_to_vote`` ...)."""
+        labels: dict[str, str] = {}
+        for name in ("who_moves_to_vote", "default_rule"):
+            field = cast(forms.ChoiceField, cls.base_fields[name])
+            choices = cast(list[tuple[str, str]], field.choices)
+            labels[name] = str(dict(choices)[getattr(rules, name)])
+        return labels
 
     def rules(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.RULE_FIELDS}

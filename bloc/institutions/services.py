@@ -289,6 +289,7 @@ def _rule_problem(name: str, code: str) -> str:
         "not_bool": _("Must be true or false."),
         "not_int": _("Must be a whole number."),
         "not_int_or_empty": _("Must be a whole number, or empty."),
+        "not_a_choice": _("Choose one of the options offered."),
         "bad_roles": _("Give short lower-case names without accents: letters, digits, - or _."),
     }.get(code, code)
 

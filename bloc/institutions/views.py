@@ -144,6 +144,7 @@ def bylaws(request: HttpRequest, slug: str) -> HttpResponse:
             "institution": institution,
             "current": current,
             "rules": rules,
+            "choice_labels": BylawsForm.choice_labels(rules),
             "history": selectors.bylaws_history(institution=institution),
             "form": form,
         },

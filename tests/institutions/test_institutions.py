@@ -115,6 +115,9 @@ def test_bylaws_versions_are_all_kept(client, maple, fiona):
         "vouches_required": "2",
         "vouches_per_month": "3",
         "letter_code_days": "60",
+        "min_discussion_hours": "48",
+        "who_moves_to_vote": "facilitator",
+        "default_rule": "consensus",
         "custom_roles": "garden-keeper",
     }
     assert client.post(reverse("institutions:bylaws", args=["maple"]), form).status_code == 302
@@ -123,8 +126,28 @@ def test_bylaws_versions_are_all_kept(client, maple, fiona):
     assert versions[0].changed_by == fiona and versions[0].note == "Meeting of May 3"
     rules = selectors.bylaws_settings(institution=maple)
     assert rules.quorum_percent == 15 and rules.recall and rules.custom_roles == ("garden-keeper",)
+    assert (rules.min_discussion_hours, rules.who_moves_to_vote, rules.default_rule) == (
+        48,
+        "facilitator",
+        "consensus",
+    )
+    assert rules.vote_change_allowed is False  # an unticked box
     page = client.get(reverse("institutions:bylaws", args=["maple"])).content.decode()
     assert "Article 1." in page and "Meeting of May 3" in page
+    assert "48 hours" in page and "The facilitator" in page
+    assert "Consensus (one block stops it)" in page
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("who_moves_to_vote", "the mayor"), ("default_rule", "dictatorship"),
+     ("min_discussion_hours", 10_000)],
+)  # fmt: skip
+def test_decision_settings_outside_their_choices_are_refused(maple, fiona, setting, value):
+    with pytest.raises(ValidationFailed) as refused:
+        services.bylaws_amend(actor=fiona, institution=maple, text="x", rules={setting: value})
+    assert setting in refused.value.fields
+    assert BylawsVersion.objects.filter(institution=maple).count() == 1
 
 
 def test_invalid_bylaws_settings_are_refused_whole(maple, fiona):
