@@ -13,7 +13,7 @@ from bloc.core.tally.ballots import PAD, RankedProfile
 from bloc.core.tally.irv import irv
 from bloc.core.tally.plurality import plurality
 from bloc.core.tally.result import TIEBREAK_EARLIER_ROUND, TIEBREAK_LOT
-from tests.core.ranked_helpers import REFERENCE, pref_voting_profile, read_ranked
+from tests.core.ranked_helpers import REFERENCE, pref_voting_profile, ranked_profile, read_ranked
 
 
 def _files_with(rule):
@@ -122,15 +122,7 @@ def profiles(draw, min_candidates=1):
     )
     rows = draw(st.lists(ballot, min_size=1, max_size=30))
     counts = draw(st.lists(st.integers(1, 50), min_size=len(rows), max_size=len(rows)))
-    width = max(1, m)
-    rankings = np.full((len(rows), width), PAD, dtype=np.int32)
-    for i, row in enumerate(rows):
-        rankings[i, : len(row)] = row
-    return RankedProfile(
-        candidates=tuple(f"c{i}" for i in range(m)),
-        rankings=rankings,
-        counts=np.array(counts, dtype=np.int64),
-    )
+    return ranked_profile(rows, m, counts)
 
 
 @settings(max_examples=300, deadline=None)

@@ -42,7 +42,7 @@ import numpy as np
 
 from bloc.core.formats.errors import BallotFormatError
 from bloc.core.formats.preflib import _load
-from bloc.core.tally.ballots import PAD, RankedProfile
+from bloc.core.tally.ballots import PAD, RankedProfile, padded_rankings
 
 _COMMENT = re.compile(r'("[^"]*")|#.*')
 _QUOTED = re.compile(r'\s*"([^"]*)"\s*')
@@ -154,11 +154,7 @@ def read_blt(source: str | os.PathLike[str]) -> BltElection:
         )
 
     names, title = _read_names(lines[end + 1 :], m, lines[end][0], name)
-    length_array = np.asarray(lengths, dtype=np.int64)
-    matrix = np.full((len(lengths), int(length_array.max(initial=0))), PAD, dtype=np.int32)
-    rows = np.repeat(np.arange(len(lengths)), length_array)
-    cols = np.arange(len(flat)) - np.repeat(np.cumsum(length_array) - length_array, length_array)
-    matrix[rows, cols] = np.asarray(flat, dtype=np.int32)
+    matrix = padded_rankings(flat, lengths)
     profile = RankedProfile(
         candidates=tuple(names[c - 1] for c in standing),
         rankings=matrix,

@@ -40,7 +40,12 @@ import numpy as np
 
 from bloc.core.formats.errors import BallotFormatError
 from bloc.core.formats.preflib import _load
-from bloc.core.tally.ballots import PAD, ApprovalProfile, RankedProfile, ScoreProfile
+from bloc.core.tally.ballots import (
+    ApprovalProfile,
+    RankedProfile,
+    ScoreProfile,
+    padded_rankings,
+)
 
 FORMAT = "bloc-ballots"
 VERSION = 1
@@ -238,11 +243,7 @@ def _read_ranked(
         flat.extend(ranking)
         lengths.append(len(ranking))
         counts.append(count)
-    length_array = np.asarray(lengths, dtype=np.int64)
-    matrix = np.full((len(lengths), int(length_array.max(initial=0))), PAD, dtype=np.int32)
-    rows = np.repeat(np.arange(len(lengths)), length_array)
-    cols = np.arange(len(flat)) - np.repeat(np.cumsum(length_array) - length_array, length_array)
-    matrix[rows, cols] = np.asarray(flat, dtype=np.int32)
+    matrix = padded_rankings(flat, lengths)
     profile = RankedProfile(
         candidates=candidates,
         rankings=matrix,

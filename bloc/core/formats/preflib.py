@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from bloc.core.formats.errors import BallotFormatError
-from bloc.core.tally.ballots import PAD, ApprovalProfile, RankedProfile
+from bloc.core.tally.ballots import PAD, ApprovalProfile, RankedProfile, padded_rankings
 
 RANKED_TYPES = frozenset({"soi", "soc", "toi", "toc"})
 DATA_TYPES = RANKED_TYPES | {"cat"}
@@ -206,11 +206,7 @@ def _read_fast(text: str, source: str | None) -> RankedProfile | None:
         return None
     if complete and (lengths != m).any():
         return None
-    width = int(lengths.max())
-    rows = np.repeat(np.arange(lines), lengths)
-    cols = np.arange(flat.shape[0]) - np.repeat(starts - np.arange(lines), lengths)
-    rankings = np.full((lines, width), PAD, dtype=np.int32)
-    rankings[rows, cols] = flat - 1
+    rankings = padded_rankings(flat - 1, lengths)
     try:
         profile = RankedProfile(candidates=candidates, rankings=rankings, counts=counts)
     except ValueError:
@@ -330,17 +326,9 @@ def _parse_ranked(
         lengths.append(len(ranking))
         counts.append(count)
 
-    n = len(lengths)
-    width = max(lengths, default=0)
-    rankings = np.full((n, width), PAD, dtype=np.int32)
-    length_array = np.asarray(lengths, dtype=np.int64)
-    rows = np.repeat(np.arange(n), length_array)
-    starts = np.cumsum(length_array) - length_array
-    cols = np.arange(len(flat)) - np.repeat(starts, length_array)
-    rankings[rows, cols] = np.asarray(flat, dtype=np.int32)
     profile = RankedProfile(
         candidates=candidates,
-        rankings=rankings,
+        rankings=padded_rankings(flat, lengths),
         counts=np.asarray(counts, dtype=np.int64),
         truncated_at_overvote=truncated,
     )
@@ -440,15 +428,10 @@ def _parse_alaska(text: str, source: str | None) -> RankedProfile:
         lengths.append(len(ranking))
         counts.append(int(count_text))
 
-    n = len(lengths)
-    rankings = np.full((n, max(lengths, default=0)), PAD, dtype=np.int32)
-    length_array = np.asarray(lengths, dtype=np.int64)
-    starts = np.cumsum(length_array) - length_array
-    rows = np.repeat(np.arange(n), length_array)
-    cols = np.arange(len(flat)) - np.repeat(starts, length_array)
-    rankings[rows, cols] = np.asarray(flat, dtype=np.int32)
     return RankedProfile(
-        candidates=candidates, rankings=rankings, counts=np.asarray(counts, dtype=np.int64)
+        candidates=candidates,
+        rankings=padded_rankings(flat, lengths),
+        counts=np.asarray(counts, dtype=np.int64),
     )
 
 

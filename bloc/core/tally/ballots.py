@@ -25,6 +25,43 @@ RankArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 
+#: Integers below this add exactly in float64 (``np.bincount``'s weighted sums).
+_FLOAT_EXACT = 2**53
+
+
+def sum_by(index: IntArray, weights: IntArray, bins: int) -> IntArray:
+    """Exact integer sums of ``weights`` per ``index`` value (``bins`` of them).
+
+    ``np.bincount`` (fast) while its float64 sums are exact, that is while the total
+    stays below 2**53; ``np.add.at`` in int64 beyond.
+    """
+    if bool(np.all(weights == 1)):
+        return np.bincount(index, minlength=bins).astype(np.int64)
+    if int(np.abs(weights).sum()) < _FLOAT_EXACT:
+        sums: IntArray = np.rint(np.bincount(index, weights=weights, minlength=bins)).astype(
+            np.int64
+        )
+        return sums
+    exact = np.zeros(bins, dtype=np.int64)
+    np.add.at(exact, index, weights)
+    return exact
+
+
+def padded_rankings(flat: npt.ArrayLike, lengths: npt.ArrayLike) -> RankArray:
+    """Rankings laid end to end (``flat``, 0-based) as rows padded with ``PAD``.
+
+    ``lengths[i]`` is how many candidates ballot ``i`` ranks; the readers collect each
+    file's ballots this way and build the matrix in one scatter.
+    """
+    values = np.asarray(flat, dtype=np.int32)
+    sizes = np.asarray(lengths, dtype=np.int64)
+    rankings = np.full((sizes.shape[0], int(sizes.max(initial=0))), PAD, dtype=np.int32)
+    rows = np.repeat(np.arange(sizes.shape[0]), sizes)
+    cols = np.arange(values.shape[0]) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    rankings[rows, cols] = values
+    return rankings
+
+
 def _frozen(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
     array.setflags(write=False)
     return array
@@ -47,8 +84,24 @@ def _validate_candidates(candidates: tuple[str, ...]) -> None:
         raise ValueError("candidate names must be distinct")
 
 
+class _Voters:
+    """What every profile answers the same way: how many candidates, how many voters."""
+
+    candidates: tuple[str, ...]
+    counts: IntArray
+
+    @property
+    def num_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total(self) -> int:
+        """Number of voters, empty ballots included."""
+        return int(self.counts.sum())
+
+
 @dataclass(frozen=True, eq=False)
-class RankedProfile:
+class RankedProfile(_Voters):
     """Ranked ballots: each distinct ranking once, with how many voters cast it.
 
     ``rankings[b, r]`` is the 0-based candidate voter group ``b`` ranked in place
@@ -104,15 +157,6 @@ class RankedProfile:
         object.__setattr__(self, "counts", _frozen(counts))
 
     @property
-    def num_candidates(self) -> int:
-        return len(self.candidates)
-
-    @property
-    def total(self) -> int:
-        """Number of voters, empty ballots included."""
-        return int(self.counts.sum())
-
-    @property
     def lengths(self) -> IntArray:
         """How many candidates each distinct ballot ranks."""
         lengths: IntArray = np.count_nonzero(self.rankings != PAD, axis=1).astype(np.int64)
@@ -141,13 +185,12 @@ class RankedProfile:
         if self.rankings.shape[0] == 0:
             return self
         inverse, first_seen = _row_groups(self.rankings, self.num_candidates)
-        sums = np.bincount(inverse, weights=self.counts.astype(np.float64))
+        sums = sum_by(inverse, self.counts, first_seen.shape[0])
         order = np.argsort(first_seen, kind="stable")
         return RankedProfile(
             candidates=self.candidates,
             rankings=self.rankings[first_seen[order]],
-            # Float sums of integer counts are exact below 2**53 voters.
-            counts=np.rint(sums[order]).astype(np.int64),
+            counts=sums[order],
             truncated_at_overvote=self.truncated_at_overvote,
         )
 
@@ -170,7 +213,7 @@ def _row_groups(rankings: RankArray, m: int) -> tuple[IntArray, IntArray]:
 
 
 @dataclass(frozen=True, eq=False)
-class ApprovalProfile:
+class ApprovalProfile(_Voters):
     """Approval ballots: each distinct approval set once, with how many voters cast it.
 
     ``approvals[b, c]`` is true when voter group ``b`` approves candidate ``c``;
@@ -199,15 +242,6 @@ class ApprovalProfile:
         object.__setattr__(self, "counts", _frozen(counts))
 
     @property
-    def num_candidates(self) -> int:
-        return len(self.candidates)
-
-    @property
-    def total(self) -> int:
-        """Number of voters, empty ballots included."""
-        return int(self.counts.sum())
-
-    @property
     def empty_ballots(self) -> int:
         """Voters who approved nobody."""
         return int(self.counts[~self.approvals.any(axis=1)].sum())
@@ -218,7 +252,7 @@ class ApprovalProfile:
 
 
 @dataclass(frozen=True, eq=False)
-class ScoreProfile:
+class ScoreProfile(_Voters):
     """Score (range) ballots: each voter gives each candidate a score from ``low`` to ``high``.
 
     ``scores[b, c]`` is the score voter group ``b`` gave candidate ``c``, and
@@ -266,15 +300,6 @@ class ScoreProfile:
         object.__setattr__(self, "scores", _frozen(scores))
         object.__setattr__(self, "scored", _frozen(scored))
         object.__setattr__(self, "counts", _frozen(counts))
-
-    @property
-    def num_candidates(self) -> int:
-        return len(self.candidates)
-
-    @property
-    def total(self) -> int:
-        """Number of voters, blank ballots included."""
-        return int(self.counts.sum())
 
     def sums(self) -> IntArray:
         """Each candidate's total score, in exact integers."""

@@ -40,7 +40,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from bloc.core.tally.ballots import ApprovalProfile, BoolArray, IntArray
+from bloc.core.tally.ballots import ApprovalProfile, BoolArray, IntArray, sum_by
 from bloc.core.tally.result import (
     REASON_LOWEST_LOAD,
     REASON_LOWEST_PRICE,
@@ -57,8 +57,6 @@ ObjArray = npt.NDArray[np.object_]
 #: breaking it (and later ties) settles within this many distinct states; otherwise
 #: it is treated as material and drawn by lot.
 LOOKAHEAD_STATES = 10_000
-#: Integers below this add exactly in float64 (``np.bincount``'s weighted sums).
-_FLOAT_EXACT = 2**53
 
 
 class Voters:
@@ -77,19 +75,6 @@ class Voters:
         self.support = tuple(int(v) for v in counts @ approvals.astype(np.int64))
 
 
-def _sum_by(index: IntArray, counts: IntArray, bins: int) -> IntArray:
-    """Exact sums of ``counts`` per ``index`` value (a bin count, in floats only while exact)."""
-    if bool(np.all(counts == 1)):
-        return np.bincount(index, minlength=bins).astype(np.int64)
-    if int(counts.sum()) < _FLOAT_EXACT:
-        # Every partial sum is an integer below 2**53, so the float sums are exact.
-        sums: IntArray = np.bincount(index, weights=counts, minlength=bins).astype(np.int64)
-        return sums
-    exact = np.zeros(bins, dtype=np.int64)
-    np.add.at(exact, index, counts)
-    return exact
-
-
 def merge_approvals(profile: ApprovalProfile) -> tuple[BoolArray, IntArray, int]:
     """Identical approval sets merged, empty ones dropped; and the voters approving nobody.
 
@@ -105,16 +90,16 @@ def merge_approvals(profile: ApprovalProfile) -> tuple[BoolArray, IntArray, int]
         bits = np.int64(1) << np.arange(m, dtype=np.int64)
         keys = approvals.astype(np.int64) @ bits
         if m <= 20:
-            per_key = _sum_by(keys, counts, 1 << m)
+            per_key = sum_by(keys, counts, 1 << m)
             codes = np.flatnonzero(per_key)
             merged = per_key[codes]
         else:
             codes, inverse = np.unique(keys, return_inverse=True)
-            merged = _sum_by(inverse.reshape(-1), counts, codes.shape[0])
+            merged = sum_by(inverse.reshape(-1), counts, codes.shape[0])
         distinct: BoolArray = (codes[:, None] & bits) != 0
     else:
         distinct, inverse = np.unique(approvals, axis=0, return_inverse=True)
-        merged = _sum_by(inverse.reshape(-1), counts, distinct.shape[0])
+        merged = sum_by(inverse.reshape(-1), counts, distinct.shape[0])
     voting = distinct.any(axis=1)
     return distinct[voting], merged[voting], int(merged[~voting].sum())
 

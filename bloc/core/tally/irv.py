@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bloc.core.tally.ballots import PAD, BoolArray, IntArray, RankedProfile
+from bloc.core.tally.ballots import PAD, BoolArray, IntArray, RankedProfile, sum_by
 from bloc.core.tally.result import (
     REASON_FEWEST_VOTES,
     REASON_LAST_REMAINING,
@@ -40,8 +40,7 @@ class _Tops:
     Round 1 reads the first column; after an elimination only the ballots whose top
     was the eliminated candidate move down their ranking, so a round costs what it
     transfers rather than a pass over the whole profile (the IRV benchmark's hot loop).
-    Totals are summed with ``np.bincount``: float64 weights add integers exactly below
-    2**53 votes, far beyond any electorate.
+    Totals are exact integer sums (``ballots.sum_by``).
     """
 
     def __init__(self, profile: RankedProfile) -> None:
@@ -53,13 +52,8 @@ class _Tops:
             self.rankings[:, 0].astype(np.int64) if width else np.full(n, PAD, dtype=np.int64)
         )
         voting = self.top != PAD
-        self.totals = self._sum(self.top[voting], self.counts[voting], profile.num_candidates)
+        self.totals = sum_by(self.top[voting], self.counts[voting], profile.num_candidates)
         self.exhausted = int(self.counts[~voting].sum())
-
-    @staticmethod
-    def _sum(candidates: IntArray, weights: IntArray, m: int) -> IntArray:
-        sums = np.bincount(candidates, weights=weights, minlength=m)
-        return np.rint(sums).astype(np.int64)
 
     def eliminate(self, candidate: int, continuing: BoolArray) -> None:
         """Move every ballot whose top is ``candidate`` to its next continuing choice.
@@ -84,7 +78,7 @@ class _Tops:
             done = rows[found]
             self.top[done] = choice[found]
             self.position[done] = position[found]
-            self.totals += self._sum(choice[found], self.counts[done], self.totals.shape[0])
+            self.totals += sum_by(choice[found], self.counts[done], self.totals.shape[0])
             # A PAD ends the ranking: nothing later on it.
             ended = choice == PAD
             exhausted.append(rows[ended])

@@ -35,7 +35,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from bloc.core.tally.ballots import PAD, IntArray, RankedProfile
+from bloc.core.tally.ballots import PAD, IntArray, RankedProfile, sum_by
 from bloc.core.tally.result import (
     REASON_FEWEST_VOTES,
     REASON_QUOTA,
@@ -59,16 +59,6 @@ Totals = tuple[int | None, ...]
 def to_decimal(units: int) -> Decimal:
     """A fixed-point amount (hundred-thousandths of a vote) as the exact ``Decimal``."""
     return Decimal(units).scaleb(-5)
-
-
-def _sum_by_candidate(candidates: IntArray, amounts: IntArray, m: int) -> IntArray:
-    """Exact per-candidate sums of integer amounts.
-
-    ``np.bincount`` adds in float64, which is exact while every partial sum stays below
-    2**53; ``stv`` refuses counts whose total could exceed that.
-    """
-    sums = np.bincount(candidates, weights=amounts.astype(np.float64), minlength=m)
-    return np.rint(sums).astype(np.int64)
 
 
 class _Papers:
@@ -107,7 +97,7 @@ class _Papers:
         self.position[rows] = np.where(found, step, -1)
         self.holder[rows] = target
         amounts = self.value[rows] * self.counts[rows]
-        received = _sum_by_candidate(target[found], amounts[found], m)
+        received = sum_by(target[found], amounts[found], m)
         return received, int(amounts[~found].sum())
 
 
@@ -133,13 +123,13 @@ def stv(profile: RankedProfile, seats: int, *, seed: int = DEFAULT_SEED) -> Resu
     if seats < 1:
         raise ValueError(f"STV needs at least one seat, got {seats}")
     valid = profile.total - profile.empty_ballots
-    # surplus × paper value must fit in int64, and bincount's float sums stay exact.
+    # surplus × paper value must fit in int64.
     if valid * SCALE * SCALE >= 2**62:
         raise ValueError(f"{valid:,} ballots are too many for 64-bit fixed-point arithmetic")
     quota = (valid // (seats + 1) + 1) * SCALE
     papers = _Papers(profile)
     voting = papers.holder >= 0
-    totals = _sum_by_candidate(papers.holder[voting], papers.counts[voting] * SCALE, m)
+    totals = sum_by(papers.holder[voting], papers.counts[voting] * SCALE, m)
     continuing = np.ones(m, dtype=np.bool_)
     excluded: set[int] = set()
     pending: list[int] = []  # elected, surplus not yet transferred
