@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bloc.audit",
     "bloc.institutions",
     "bloc.membership",
+    "bloc.decisions",
     "bloc.demo",
 ]
 

@@ -29,6 +29,8 @@ one = [
     path("", include("bloc.membership.charter_urls")),
     path("", include("bloc.membership.letters_urls")),
     path("", include("bloc.membership.roles_urls")),
+    path("", include("bloc.decisions.proposal_urls")),
+    path("", include("bloc.decisions.poll_urls")),
 ]
 
 urlpatterns = [

@@ -21,7 +21,8 @@ One object::
   ``"high"``, and every score lies between them.
 
 ``count`` (how many voters cast the ballot) is a positive whole number and defaults
-to 1. A candidate may appear once per ballot. Unknown keys are refused, so a typo
+to 1. ``receipt`` (optional, a string) is the receipt a voter was given for that
+ballot, published so each voter can find theirs; it does not change the count. A candidate may appear once per ballot. Unknown keys are refused, so a typo
 (``"seat"``) is not silently ignored. Rows are kept as written, except that identical
 rows left by an overvote cut are merged.
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,9 +203,13 @@ def _ballot(ballots: list[object], index: int, key: str, where: _Where) -> tuple
     ballot = ballots[index]
     if not isinstance(ballot, dict):
         raise where.fail_ballot(index, f'expected an object like {{"{key}": …, "count": 1}}')
-    extra = sorted(set(ballot) - {key, "count"})
+    extra = sorted(set(ballot) - {key, "count", "receipt"})
     if extra:
-        raise where.fail_ballot(index, f"unknown key {extra[0]!r} (expected {key!r}, 'count')")
+        raise where.fail_ballot(
+            index, f"unknown key {extra[0]!r} (expected {key!r}, 'count', 'receipt')"
+        )
+    if not isinstance(ballot.get("receipt", ""), str):
+        raise where.fail_ballot(index, "receipt must be a string")
     if key not in ballot:
         raise where.fail_ballot(index, f"missing {key!r}")
     count = ballot.get("count", 1)
@@ -352,11 +358,16 @@ def _read_scores(
 
 
 def format_json_ballots(
-    profile: AnyProfile, *, seats: int | None = None, title: str | None = None
+    profile: AnyProfile,
+    *,
+    seats: int | None = None,
+    title: str | None = None,
+    receipts: Sequence[str | None] | None = None,
 ) -> str:
     """Write a profile as a bloc-ballots JSON file, one ballot per line, rows as they are.
 
-    Candidates are written by name. ``read_json_ballots(format_json_ballots(p))``
+    Candidates are written by name; ``receipts`` (one per row, ``None`` for none) adds
+    each row's receipt. ``read_json_ballots(format_json_ballots(p))``
     gives back ``p`` row for row (a ranked profile's ``truncated_at_overvote`` is not
     written: the output holds the ballots as counted).
     """
@@ -368,6 +379,8 @@ def format_json_ballots(
 
     names = [dump(c) for c in profile.candidates]
     counts = profile.counts.tolist()
+    if receipts is not None and len(receipts) != len(counts):
+        raise ValueError(f"{len(receipts)} receipts for {len(counts)} rows")
     if isinstance(profile, RankedProfile):
         kind = "ranked"
         ballots = [
@@ -406,6 +419,11 @@ def format_json_ballots(
     if isinstance(profile, ScoreProfile):
         head += [f'"low": {profile.low}', f'"high": {profile.high}']
     head.append(f'"candidates": [{", ".join(names)}]')
+    if receipts is not None:
+        ballots = [
+            ballot if receipt is None else f'{ballot[:-1]}, "receipt": {dump(receipt)}}}'
+            for ballot, receipt in zip(ballots, receipts, strict=True)
+        ]
     body = ",\n".join(f"    {ballot}" for ballot in ballots)
     lines = [f"  {item}," for item in head]
     return (

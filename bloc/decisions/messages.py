@@ -1,0 +1,100 @@
+"""The core's refusal codes, worded in the member's language."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bloc.core.ballot_entry import BallotProblem
+from bloc.core.errors import Conflict, ValidationFailed
+from bloc.core.polls import SpecProblem
+from bloc.core.proposals import ProposalProblem
+
+
+def ballot_problem(problem: BallotProblem) -> ValidationFailed:
+    p = problem.params
+    messages = {
+        "no_choice": _("Choose one option."),
+        "unknown_option": _("That option is not on this ballot."),
+        "same_rank": _(
+            "Two options are both ranked %(rank)s. Give each option its own rank, "
+            "or leave it unranked."
+        )
+        % {"rank": p.get("rank")},
+        "bad_rank": _("Ranks go from 1 to %(most)s; %(rank)s is not one of them.")
+        % {"rank": p.get("rank"), "most": p.get("most")},
+        "rank_all": _("Rank all %(count)s options.") % {"count": p.get("count")},
+        "too_many_approvals": ngettext(
+            "You may approve at most %(most)s option.",
+            "You may approve at most %(most)s options.",
+            int(p.get("most", 0)),
+        )
+        % {"most": p.get("most")},
+        "too_few_approvals": ngettext(
+            "Approve at least %(least)s option, or none at all.",
+            "Approve at least %(least)s options, or none at all.",
+            int(p.get("least", 0)),
+        )
+        % {"least": p.get("least")},
+        "bad_score": _("Scores go from %(low)s to %(high)s.")
+        % {"low": p.get("low"), "high": p.get("high")},
+        "empty": _("This ballot is empty."),
+    }
+    message = messages.get(problem.code, _("This ballot is not valid."))
+    return ValidationFailed(message, fields={"ballot": [message]}, code=problem.code)
+
+
+def spec_problem(problem: SpecProblem) -> ValidationFailed:
+    p = problem.params
+    field = "options"
+    messages = {
+        "unknown_rule": (_("Choose a counting rule from the list."), "rule"),
+        "too_few_options": (_("Give at least two options, one per line."), field),
+        "too_many_options": (_("A poll can have at most %(most)s options.") % p, field),
+        "same_option": (_("Two options have the same name."), field),
+        "blank_option": (_("An option has no name."), field),
+        "bad_seats": (
+            _("Seats must be at least 1 and fewer than the options (at most %(most)s).") % p,
+            "seats",
+        ),
+        "bad_threshold": (
+            _("The share needed must be a fraction between 1/2 and 1, such as 2/3."),
+            "threshold",
+        ),
+        "bad_approvals": (
+            _("The approval limits must be whole numbers within the number of options."),
+            "max_approvals",
+        ),
+        "bad_scores": (
+            _("The lowest score must be below the highest, at most 100 apart."),
+            "low",
+        ),
+        "bad_parameter": (_("A setting of this poll is not valid."), field),
+    }
+    message, where = messages.get(problem.code, (_("This poll is not valid."), field))
+    return ValidationFailed(message, fields={where: [message]}, code=problem.code)
+
+
+def proposal_problem(problem: ProposalProblem) -> Conflict:
+    p = problem.params
+    if problem.code == "discussion_too_short":
+        hours = int(p.get("hours_left", 0))  # type: ignore[call-overload]
+        message = ngettext(
+            "The bylaws give a proposal time for discussion: %(hours)s more hour "
+            "before it can go to a vote.",
+            "The bylaws give a proposal time for discussion: %(hours)s more hours "
+            "before it can go to a vote.",
+            hours,
+        ) % {"hours": hours}
+    elif problem.code == "amendments_pending":
+        count = int(p.get("count", 0))  # type: ignore[call-overload]
+        message = ngettext(
+            "%(count)s amendment is still undecided; amendments are settled first.",
+            "%(count)s amendments are still undecided; amendments are settled first.",
+            count,
+        ) % {"count": count}
+    elif problem.code == "decided_by_poll":
+        message = _("Only the vote decides whether a proposal is adopted.")
+    else:
+        message = _("A proposal cannot go from this stage to that one.")
+    return Conflict(message, code=problem.code)
