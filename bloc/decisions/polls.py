@@ -253,11 +253,13 @@ def _reorder_secret_tables() -> None:
 
 def _apply_outcome(poll: Poll) -> None:
     """What a counted poll decides: a proposal, an amendment or a recall."""
-    from bloc.decisions import proposals as proposal_services
-
     if poll.amendment_id is not None:
+        from bloc.decisions import proposals as proposal_services
+
         proposal_services.amendment_decided(poll.amendment, adopted=poll.outcome == "adopted")
     elif poll.proposal_id is not None:
+        from bloc.decisions import proposals as proposal_services
+
         proposal_services.proposal_decided(
             poll.proposal, adopted=poll.outcome in ("adopted", "elected")
         )
