@@ -9,6 +9,8 @@ from bloc.accounts.api import router as accounts_router
 from bloc.api import errors
 from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
+from bloc.decisions.poll_api import router as polls_router
+from bloc.decisions.proposal_api import router as proposals_router
 from bloc.institutions.api import router as institutions_router
 from bloc.membership.api import router as membership_router
 from bloc.membership.charter_api import router as charter_router
@@ -35,3 +37,5 @@ api.add_router("/institutions", membership_router)
 api.add_router("/institutions", charter_router)
 api.add_router("/institutions", letters_router)
 api.add_router("/institutions", roles_router)
+api.add_router("/institutions", proposals_router)
+api.add_router("/institutions", polls_router)

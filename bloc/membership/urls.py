@@ -31,6 +31,7 @@ one = [
     path("", include("bloc.membership.roles_urls")),
     path("", include("bloc.decisions.proposal_urls")),
     path("", include("bloc.decisions.poll_urls")),
+    path("", include("bloc.decisions.room_urls")),
 ]
 
 urlpatterns = [
