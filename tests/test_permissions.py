@@ -16,6 +16,7 @@ from django.utils import timezone
 from bloc import permissions
 from bloc.actors import SYSTEM
 from bloc.core.errors import PermissionDenied
+from bloc.decisions.models import Proposal, Task
 from bloc.institutions import services as institution_services
 from bloc.membership.roles import role_term_assign
 from tests.conftest import make_person, member
@@ -74,7 +75,24 @@ def world(maple, chapter):
     people["other_member"].address = "1 Oak Avenue"
     people["other_member"].save()
     member(elsewhere, people["other_member"], verified=True)
-    return {"people": people, "memberships": memberships, "maple": maple, "chapter": chapter}
+    proposal = Proposal.objects.create(
+        institution=maple,
+        title="Plant trees",
+        body="Ten trees.",
+        author=people["member"],
+        rule="majority",
+    )
+    task = Task.objects.create(
+        proposal=proposal, title="Buy trees", owner=people["verified"], due_on=today
+    )
+    return {
+        "people": people,
+        "memberships": memberships,
+        "maple": maple,
+        "chapter": chapter,
+        "proposal": proposal,
+        "task": task,
+    }
 
 
 def target(world, name):
@@ -86,6 +104,8 @@ def target(world, name):
         return world["memberships"]["member"]
     if name == "resident_self":
         return world["people"]["resident"]
+    if name in ("proposal", "task"):
+        return world[name]
     return None
 
 
@@ -111,6 +131,19 @@ MATRIX = [
     ("audit.read", None, {"staff"}),
     ("account.update", "resident_self", {"resident"}),
     ("membership.leave", "member_membership", {"member"}),
+    # Decisions. The proposal is the (unverified) member's; the task is the verified's.
+    ("decisions.view", "maple", MEMBERS | {"organizer"}),
+    ("proposal.create", "maple", MEMBERS),
+    ("proposal.edit", "proposal", {"member"}),
+    ("proposal.move_to_vote", "proposal", LEADERS | {"member"}),  # bylaws: the author
+    ("comment.create", "maple", MEMBERS | {"organizer"}),
+    ("comment.moderate", "maple", LEADERS),
+    ("amendment.create", "maple", MEMBERS),
+    ("amendment.decide", "proposal", LEADERS | {"member"}),
+    ("task.manage", "proposal", LEADERS | {"member", "secretary"}),
+    ("task.complete", "task", LEADERS | {"member", "secretary", "verified"}),
+    ("poll.create", "maple", LEADERS | {"secretary"}),
+    ("poll.conduct", "maple", LEADERS | {"secretary"}),
 ]
 
 

@@ -337,6 +337,12 @@ def recall_close(*, actor: object, petition: RecallPetition, outcome: str) -> Re
         )
         if petition.closed_at is not None:
             raise Conflict(_("This petition is already closed."), code="petition_closed")
+        # A petition put to a vote is decided by that vote (bloc.decisions.recalls).
+        if not is_system(actor) and hasattr(petition, "poll"):
+            raise Conflict(
+                _("This petition is being decided by a vote of the members."),
+                code="decided_by_vote",
+            )
         tally = recall_tally(petition=petition)
         petition.closed_at = timezone.now()
         petition.outcome = outcome

@@ -7,6 +7,7 @@ with a message, on a refusal the page again with the errors (status 422, or
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -153,6 +154,10 @@ def _page(
         "recall_form": recall_form if may_petition else None,
         "end_form": TermEndForm(),
         "close_form": RecallCloseForm(),
+        "may_call_vote": bool(permissions.check(request.user, "poll.create", institution)),
+        "vote_closes_default": (timezone.localtime() + timedelta(days=7)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
         "error": error,
         "gap_days": terms.GAP_DAYS,
     }

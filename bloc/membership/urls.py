@@ -32,6 +32,7 @@ one = [
     path("", include("bloc.decisions.proposal_urls")),
     path("", include("bloc.decisions.poll_urls")),
     path("", include("bloc.decisions.room_urls")),
+    path("", include("bloc.decisions.recall_urls")),
 ]
 
 urlpatterns = [
