@@ -20,6 +20,7 @@ from bloc.accounts.models import User
 from bloc.actors import SYSTEM
 from bloc.demo import people
 from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
+from bloc.demo.decisions import load_decisions
 from bloc.institutions import services as institution_services
 from bloc.institutions.models import Chapter, Institution
 from bloc.membership import roles as role_services
@@ -130,6 +131,7 @@ def load_demo() -> Summary:
         _load_memberships(rng, institutions, residents, summary)
         _load_roles(rng, institutions, logins)
         _load_history(institutions, logins)
+        load_decisions(institutions, logins)
     return summary
 
 
