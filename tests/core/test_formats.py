@@ -454,6 +454,7 @@ def test_json_approval_and_score_ballots():
         ('"version": 1', '"version": 2', 2, "version 1"),
         ('["Ana", "Bo", "Cy"]', '["Ana", "Bo", "Ana"]', 4, "two candidates are named 'Ana'"),
         ('"kind": "ranked"', '"kind": "score"', 2, "'low'"),
+        ('{"ranking": []}', '{"ranking": [], "receipt": 7}', 10, "receipt must be a string"),
     ],
 )
 def test_json_errors_name_the_line_of_the_bad_ballot_or_key(old, new, line, words):
@@ -491,6 +492,20 @@ def test_json_round_trip_keeps_rows_counts_seats_and_title(profile, seats, title
     assert _rows(back.profile) == _rows(profile)
     assert back.profile.counts.tolist() == profile.counts.tolist()  # rows as written
     assert (back.seats, back.title) == (seats, title)
+
+
+def test_json_receipts_are_written_per_row_and_do_not_change_the_count():
+    profile = RankedProfile(("A", "B"), np.array([[1, 0], [0, PAD]]), np.array([1, 3]))
+
+    text = format_json_ballots(profile, receipts=["9f2c", None])
+    back = read_json_ballots(text).profile
+
+    rows = json.loads(text)["ballots"]
+    assert rows[0] == {"ranking": ["B", "A"], "count": 1, "receipt": "9f2c"}
+    assert "receipt" not in rows[1]
+    assert _rows(back) == _rows(profile) and back.counts.tolist() == [1, 3]
+    with pytest.raises(ValueError, match="1 receipts for 2 rows"):
+        format_json_ballots(profile, receipts=["9f2c"])
 
 
 # --- one entry point ------------------------------------------------------------------
