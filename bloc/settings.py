@@ -143,6 +143,8 @@ if _email.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bloc <bloc@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach bloc at, for links in emails.
+BLOC_BASE_URL = env_str("BLOC_BASE_URL", "http://127.0.0.1:8000/")
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("bloc.accounts.urls")),
     path("accounts/data/", include(("bloc.membership.personal_data_views", "personal_data"))),
+    path("accounts/poll-emails/", include("bloc.decisions.optout_urls")),
     path("institutions/", include("bloc.membership.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),

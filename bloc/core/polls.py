@@ -118,8 +118,9 @@ class PollSpec:
         unknown = sorted(set(spec.parameters) - _PARAMETERS)
         if unknown:
             raise SpecProblem("bad_parameter", name=unknown[0])
-        spec.form()  # raises on inconsistent limits
+        spec.form()  # each raises SpecProblem on a bad setting
         spec.threshold()
+        spec.options_for_count()
         return spec
 
     def _int(self, name: str, default: int) -> int:
@@ -266,15 +267,16 @@ def count(
 
     The outcome is ``adopted``/``rejected`` for a motion (the rule itself applies the
     quorum), else ``elected`` with winners, ``tied`` when the rule leaves a tie
-    unbroken, or ``no_quorum`` when fewer ballots than ``quorum`` were cast (the
-    count is still made and shown, but decides nothing).
+    unbroken, or ``no_quorum`` when fewer ballots than ``quorum`` (and at least one)
+    were cast: the count is still made and shown, but decides nothing.
     """
     profile, _ = _profile(spec, receipted, rows)
     result = tally_rules.count(
         spec.rule, profile, spec.options_for_count(quorum=quorum, electorate=electorate)
     )
     turnout = int(profile.counts.sum())
-    quorum_met = turnout >= quorum
+    # Nobody voting decides nothing, even without a quorum (a lot would pick a winner).
+    quorum_met = turnout >= max(quorum, 1)
     if spec.rule in MOTIONS:
         outcome = ADOPTED if result.winners == (ADOPT,) else REJECTED
     elif not quorum_met:

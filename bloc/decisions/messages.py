@@ -47,32 +47,33 @@ def ballot_problem(problem: BallotProblem) -> ValidationFailed:
 def spec_problem(problem: SpecProblem) -> ValidationFailed:
     p = problem.params
     field = "options"
-    messages = {
-        "unknown_rule": (_("Choose a counting rule from the list."), "rule"),
-        "too_few_options": (_("Give at least two options, one per line."), field),
-        "too_many_options": (_("A poll can have at most %(most)s options.") % p, field),
-        "same_option": (_("Two options have the same name."), field),
-        "blank_option": (_("An option has no name."), field),
-        "bad_seats": (
-            _("Seats must be at least 1 and fewer than the options (at most %(most)s).") % p,
-            "seats",
-        ),
-        "bad_threshold": (
-            _("The share needed must be a fraction between 1/2 and 1, such as 2/3."),
-            "threshold",
-        ),
-        "bad_approvals": (
-            _("The approval limits must be whole numbers within the number of options."),
-            "max_approvals",
-        ),
-        "bad_scores": (
-            _("The lowest score must be below the highest, at most 100 apart."),
-            "low",
-        ),
-        "bad_parameter": (_("A setting of this poll is not valid."), field),
-    }
-    message, where = messages.get(problem.code, (_("This poll is not valid."), field))
-    return ValidationFailed(message, fields={where: [message]}, code=problem.code)
+    code = problem.code
+    if code == "unknown_rule":
+        message, field = _("Choose a counting rule from the list."), "rule"
+    elif code == "too_few_options":
+        message = _("Give at least two options, one per line.")
+    elif code == "too_many_options":
+        message = _("A poll can have at most %(most)s options.") % {"most": p.get("most")}
+    elif code == "same_option":
+        message = _("Two options have the same name.")
+    elif code == "blank_option":
+        message = _("An option has no name.")
+    elif code == "bad_seats":
+        message = _("Seats must be at least 1 and fewer than the options (at most %(most)s).") % {
+            "most": p.get("most")
+        }
+        field = "seats"
+    elif code == "bad_threshold":
+        message = _("The share needed must be a fraction between 1/2 and 1, such as 2/3.")
+        field = "threshold"
+    elif code == "bad_approvals":
+        message = _("The approval limits must be whole numbers within the number of options.")
+        field = "max_approvals"
+    elif code == "bad_scores":
+        message, field = _("The lowest score must be below the highest, at most 100 apart."), "low"
+    else:
+        message = _("A setting of this poll is not valid.")
+    return ValidationFailed(message, fields={field: [message]}, code=code)
 
 
 def proposal_problem(problem: ProposalProblem) -> Conflict:

@@ -6,6 +6,8 @@ The emails say what is asked, when it closes and where to vote; never how anyone
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
@@ -20,6 +22,8 @@ from django.utils import formats, timezone, translation
 
 from bloc.accounts.models import User
 from bloc.decisions.models import EligibleVoter, Participation, Poll
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 REMIND_BEFORE = timedelta(hours=24)
@@ -79,7 +83,13 @@ def _send(messages: Iterable[EmailMessage]) -> int:
     batch = list(messages)
     if not batch:
         return 0
-    return get_connection().send_messages(batch) or 0
+    try:
+        return get_connection().send_messages(batch) or 0
+    except (OSError, smtplib.SMTPException):
+        # A mail server that is down must not break the page or the tick that
+        # opened the poll; the poll itself is open either way.
+        logger.exception("could not send %s poll emails", len(batch))
+        return 0
 
 
 def notify_poll_opened(poll: Poll) -> int:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -18,7 +19,7 @@ from pydantic import Field
 
 from bloc import permissions
 from bloc.api.auth import optional_auth
-from bloc.core.errors import Conflict, NotFound
+from bloc.core.errors import Conflict, DomainError, NotFound
 from bloc.decisions import polls, voting
 from bloc.decisions.models import Poll
 from bloc.institutions.models import Institution
@@ -110,6 +111,11 @@ class CancelIn(Schema):
     reason: str = Field(max_length=500)
 
 
+def _aware(moment: datetime) -> datetime:
+    # A time sent without an offset is read in the site's time zone, as the pages do.
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def _institution(request: HttpRequest, slug: str) -> Institution:
     institution = institution_get(slug=slug)
     permissions.require(request.user, "decisions.view", institution)
@@ -139,8 +145,12 @@ def _summary(poll: Poll) -> dict[str, Any]:
     }
 
 
+def _refusal(poll: Poll, actor: Any) -> DomainError | None:
+    return voting.voting_refusal(poll, actor)
+
+
 def _detail(request: HttpRequest, poll: Poll) -> PollDetailOut:
-    refusal = voting.voting_refusal(poll, request.user)
+    refusal = _refusal(poll, request.user)
     return PollDetailOut(
         **_summary(poll),
         description=poll.description,
@@ -185,8 +195,8 @@ def poll_create(request: HttpRequest, slug: str, payload: PollIn) -> Status:
         options=payload.options,
         seats=payload.seats,
         secret=payload.secret,
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
+        opens_at=_aware(payload.opens_at),
+        closes_at=_aware(payload.closes_at),
         parameters=payload.parameters,
     )
     return Status(201, _detail(request, poll))

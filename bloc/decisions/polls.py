@@ -89,10 +89,14 @@ def poll_create(
         raise ValidationFailed.for_field(
             "title", _("The title can be at most %(n)s characters.") % {"n": TITLE_MAX_LENGTH}
         )
+    # A poll cannot open in the past: its voters are those verified when it opens,
+    # and a past opening time would let whoever sets it up choose them after the fact.
+    now = timezone.now()
+    if closes_at <= now:
+        raise ValidationFailed.for_field("closes_at", _("The closing time has already passed."))
     if closes_at <= opens_at:
         raise ValidationFailed.for_field("closes_at", _("A poll must close after it opens."))
-    if closes_at <= timezone.now():
-        raise ValidationFailed.for_field("closes_at", _("The closing time has already passed."))
+    opens_at = max(opens_at, now)
     chosen = {k: v for k, v in dict(parameters or {}).items() if v not in (None, "")}
     chosen.setdefault("seed", secrets.randbelow(2**31))
     try:
@@ -238,14 +242,30 @@ def _close(poll: Poll) -> None:
             },
         )
         _apply_outcome(locked)
+        if connection.vendor == "postgresql" and locked.secret:
+            _restamp_secret_rows(locked)
         poll.refresh_from_db()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and poll.secret:
         transaction.on_commit(_reorder_secret_tables)
 
 
+def _restamp_secret_rows(poll: Poll) -> None:
+    # PostgreSQL stamps each row with the transaction that wrote it (xmin), and a
+    # ballot and its voter's participation were written by the same vote: rewriting
+    # both in the closing transaction gives every row of the poll the same stamp.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE decisions_participation SET channel = channel WHERE poll_id = %s", [poll.pk]
+        )
+        cursor.execute(
+            "UPDATE decisions_secretballot SET nonce = nonce WHERE poll_id = %s", [poll.pk]
+        )
+
+
 def _reorder_secret_tables() -> None:
-    # PostgreSQL stores new rows roughly in insertion order; rewriting both tables
-    # in the order of their random keys removes the order in which votes were cast.
+    # PostgreSQL stores new rows roughly in insertion order, and keeps the old versions
+    # of the rows just rewritten until a vacuum: rewriting both tables in the order of
+    # their random keys removes both traces of the order in which votes were cast.
     with connection.cursor() as cursor:
         cursor.execute("CLUSTER decisions_participation USING decisions_participation_pkey")
         cursor.execute("CLUSTER decisions_secretballot USING decisions_secretballot_pkey")

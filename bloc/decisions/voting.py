@@ -98,7 +98,8 @@ def _positions(data: Any) -> dict[int, int | None]:
 
 
 def voting_refusal(poll: Poll, actor: object) -> PermissionDenied | Conflict | None:
-    """Why ``actor`` cannot vote online in ``poll`` now, or ``None`` if they can."""
+    """Why ``actor`` cannot vote online in ``poll`` now, or ``None`` if they can (which
+    includes changing an open ballot cast online, when the bylaws allow it)."""
     if not is_person(actor):
         return PermissionDenied(_("Log in to vote."), code="login_required")
     now_phase = phase(poll)
@@ -120,6 +121,17 @@ def voting_refusal(poll: Poll, actor: object) -> PermissionDenied | Conflict | N
             ),
             code="not_eligible",
         )
+    channel = (
+        Participation.objects.filter(poll=poll, user_id=actor.pk)  # type: ignore[attr-defined]
+        .values_list("channel", flat=True)
+        .first()
+    )
+    if channel is not None and not (
+        channel == Channel.ONLINE
+        and not poll.secret
+        and bylaws_settings(institution=poll.institution).vote_change_allowed
+    ):
+        return _already_voted(poll, actor.pk)  # type: ignore[attr-defined]
     return None
 
 

@@ -52,6 +52,7 @@ def institution_page(*, institution: Institution, viewer: Any) -> dict[str, Any]
                 "letters.generate",
                 "role.view",
                 "bylaws.amend",
+                "decisions.view",
             )
         },
     }

@@ -112,6 +112,17 @@ def test_set_up_refusals_and_cancelling(client, voters):
     assert "seats" in bad_seats.json()["fields"]
     assert not Poll.objects.exists()
 
+    # Times without an offset are read in the site's time zone.
+    naive = timezone.localtime() + datetime.timedelta(days=2)
+    later = new_poll(
+        client,
+        as_fiona,
+        opens_at=naive.replace(tzinfo=None).isoformat(),
+        closes_at=(naive + datetime.timedelta(days=1)).replace(tzinfo=None).isoformat(),
+    )
+    assert later.status_code == 201 and later.json()["phase"] == "scheduled"
+    assert Poll.objects.get(pk=later.json()["id"]).opens_at == naive
+
     motion = new_poll(client, as_fiona, rule="majority", options=["ignored"]).json()
     assert [o["name"] for o in motion["options"]] == ["for", "against", "abstain"]
     url = f"{BASE}/{motion['id']}"
@@ -134,3 +145,12 @@ def test_outsiders_cannot_see_polls_unless_records_are_public(client, voters, bo
     vote = post(client, f"{BASE}/{poll['id']}/vote", {"ballot": {"0": 1}}, as_bob)
     assert vote.status_code == 403
     assert not SecretBallot.objects.exists()
+
+
+def test_a_setting_that_would_break_the_count_is_refused(client, voters):
+    # Accepted, it would make the count fail at close: the poll could never be counted.
+    for parameters in ({"seed": "abc"}, {"by": "median"}):
+        rule = "score" if "by" in parameters else "irv"
+        response = new_poll(client, bearer(voters[0]), rule=rule, parameters=parameters)
+        assert response.status_code == 422 and response.json()["code"] == "bad_parameter"
+    assert not Poll.objects.exists()

@@ -130,6 +130,9 @@ class RankedProfile(_Voters):
         if rankings.size and not np.issubdtype(rankings.dtype, np.integer):
             raise ValueError(f"rankings must hold integer candidate indices, got {rankings.dtype}")
         rankings = rankings.astype(np.int32)
+        if rankings.shape[1] == 0:
+            # Every ballot empty: one column of padding, so no rule meets a zero-width matrix.
+            rankings = np.full((rankings.shape[0], 1), PAD, dtype=np.int32)
         counts = _validate_counts(np.asarray(self.counts), rankings.shape[0])
         m = len(candidates)
         if rankings.size:
