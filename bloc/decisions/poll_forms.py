@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bloc.core import polls as poll_rules
 from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED, SCORE
 from bloc.core.tally.rules import RULES
+from bloc.decisions.poll_selectors import rule_choices
 from bloc.decisions.polls import TITLE_MAX_LENGTH
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -96,9 +97,7 @@ class PollCreateForm(forms.Form):
 
     def __init__(self, *args: Any, default_rule: str = "majority", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [
-            (name, f"{name}: {rule.summary}") for name, rule in RULES.items()
-        ]
+        self.fields["rule"].choices = rule_choices()
         self.fields["rule"].initial = default_rule if default_rule in RULES else "majority"
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)

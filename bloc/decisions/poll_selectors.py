@@ -46,6 +46,32 @@ RULE_SENTENCES = {
 }  # fmt: skip
 
 
+#: A short name per rule, for choosing one from a list.
+RULE_NAMES = {
+    "majority": gettext_lazy("Simple majority"),
+    "supermajority": gettext_lazy("Supermajority (two thirds unless set)"),
+    "consensus": gettext_lazy("Consensus (one block stops it)"),
+    "plurality": gettext_lazy("Plurality (one choice, most votes)"),
+    "irv": gettext_lazy("Instant runoff (ranked)"),
+    "stv": gettext_lazy("Single transferable vote (ranked, several seats)"),
+    "meek": gettext_lazy("Single transferable vote, Meek's method"),
+    "schulze": gettext_lazy("Schulze (ranked, Condorcet)"),
+    "ranked_pairs": gettext_lazy("Ranked pairs (ranked, Condorcet; at most 12 options)"),
+    "condorcet": gettext_lazy("Condorcet winner only (ranked)"),
+    "borda": gettext_lazy("Borda count (ranked)"),
+    "approval": gettext_lazy("Approval"),
+    "av": gettext_lazy("Approval, several seats"),
+    "pav": gettext_lazy("Proportional approval voting (several seats)"),
+    "seq_phragmen": gettext_lazy("Sequential Phragmén (approval, several seats)"),
+    "equal_shares": gettext_lazy("Method of Equal Shares (approval, several seats)"),
+    "score": gettext_lazy("Score"),
+}
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [(name, str(label)) for name, label in RULE_NAMES.items()]
+
+
 #: Rules whose count goes round by round (shown as a table of rounds, even of one).
 ROUND_RULES = ("irv", "stv", "meek")
 

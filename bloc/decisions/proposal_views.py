@@ -8,7 +8,8 @@ errors (422 for bad input, 409 when the state does not allow it, 403 for permiss
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -28,9 +29,9 @@ from bloc.decisions import proposal_selectors as sel
 from bloc.decisions import proposals as svc
 from bloc.decisions.markdown import render as render_markdown
 from bloc.decisions.models import Comment, Poll, Proposal, ProposalState, Stance
+from bloc.decisions.poll_selectors import rule_choices
 from bloc.decisions.polls import poll_sync
 from bloc.forms import add_domain_error
-from bloc.institutions.forms import BylawsForm
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings, institution_get
 from bloc.membership.models import Membership
@@ -50,13 +51,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M")
-
-
-def _rule_choices() -> list[tuple[str, str]]:
-    return cast(
-        list[tuple[str, str]],
-        cast(forms.ChoiceField, BylawsForm.base_fields["default_rule"]).choices,
-    )
 
 
 class ProposalForm(forms.Form):
@@ -86,7 +80,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = _rule_choices()
+        self.fields["rule"].choices = rule_choices()
 
     def service_args(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -227,7 +221,7 @@ def _page(
         "body_html": render_markdown(proposal.body),
         "evidence_html": render_markdown(proposal.evidence) if proposal.evidence else "",
         "motion": poll_rules.is_motion(proposal.rule),
-        "rule_label": dict(_rule_choices()).get(proposal.rule, proposal.rule),
+        "rule_label": dict(rule_choices()).get(proposal.rule, proposal.rule),
         "threads": sel.comment_threads(proposal=proposal),
         "amendments": sel.amendment_views(proposal=proposal),
         "tasks": list(proposal.tasks.select_related("owner")),
@@ -303,6 +297,43 @@ def _posting(request: HttpRequest, slug: str, proposal_id: int) -> tuple[Institu
     if not permissions.check(request.user, "decisions.view", institution):
         raise DjangoPermissionDenied(_("Only members of this institution can do this."))
     return institution, _proposal(institution, proposal_id)
+
+
+Act = Callable[[Proposal], object]
+
+
+def _button(
+    request: HttpRequest, slug: str, proposal_id: int, act: Act, success: str
+) -> HttpResponse:
+    """A button of the page: do it, or show the page again with the refusal."""
+    institution, proposal = _posting(request, slug, proposal_id)
+    try:
+        act(proposal)
+    except DomainError as exc:
+        return _refused(request, institution, proposal, exc)
+    messages.success(request, success)
+    return _back(proposal)
+
+
+def _submit(
+    request: HttpRequest,
+    slug: str,
+    proposal_id: int,
+    form: forms.Form,
+    name: str,
+    act: Callable[[Proposal, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """A form of the page: do it, or show the page again with the form and its errors."""
+    institution, proposal = _posting(request, slug, proposal_id)
+    if not form.is_valid():
+        return _form_refused(request, institution, proposal, name, form)
+    try:
+        act(proposal, form.cleaned_data)
+    except DomainError as exc:
+        return _form_refused(request, institution, proposal, name, form, exc)
+    messages.success(request, success)
+    return _back(proposal)
 
 
 # --- pages ---------------------------------------------------------------------
@@ -408,56 +439,54 @@ def proposal_detail(request: HttpRequest, slug: str, proposal_id: int) -> HttpRe
 
 @require_POST
 def proposal_open(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    try:
-        svc.proposal_open_discussion(actor=request.user, proposal=proposal)
-    except DomainError as exc:
-        return _refused(request, institution, proposal, exc)
-    messages.success(request, _("The proposal is open for discussion."))
-    return _back(proposal)
+    return _button(
+        request,
+        slug,
+        proposal_id,
+        lambda p: svc.proposal_open_discussion(actor=request.user, proposal=p),
+        _("The proposal is open for discussion."),
+    )
 
 
 @require_POST
 def proposal_withdraw(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    try:
-        svc.proposal_withdraw(actor=request.user, proposal=proposal)
-    except DomainError as exc:
-        return _refused(request, institution, proposal, exc)
-    messages.success(request, _("The proposal is withdrawn."))
-    return _back(proposal)
+    return _button(
+        request,
+        slug,
+        proposal_id,
+        lambda p: svc.proposal_withdraw(actor=request.user, proposal=p),
+        _("The proposal is withdrawn."),
+    )
 
 
 @require_POST
 def proposal_vote(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    form = CloseForm(request.POST, prefix="vote")
-    if not form.is_valid():
-        return _form_refused(request, institution, proposal, "vote_form", form)
-    try:
-        svc.proposal_move_to_vote(
-            actor=request.user, proposal=proposal, closes_at=form.cleaned_data["closes_at"]
-        )
-    except DomainError as exc:
-        return _form_refused(request, institution, proposal, "vote_form", form, exc)
-    messages.success(request, _("The vote is open."))
-    return _back(proposal)
+    return _submit(
+        request,
+        slug,
+        proposal_id,
+        CloseForm(request.POST, prefix="vote"),
+        "vote_form",
+        lambda p, data: svc.proposal_move_to_vote(
+            actor=request.user, proposal=p, closes_at=data["closes_at"]
+        ),
+        _("The vote is open."),
+    )
 
 
 @require_POST
 def proposal_carry_out(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    form = EvidenceForm(request.POST, prefix="carry")
-    if not form.is_valid():
-        return _form_refused(request, institution, proposal, "carry_out_form", form)
-    try:
-        svc.proposal_carry_out(
-            actor=request.user, proposal=proposal, evidence=form.cleaned_data["evidence"]
-        )
-    except DomainError as exc:
-        return _form_refused(request, institution, proposal, "carry_out_form", form, exc)
-    messages.success(request, _("The proposal is recorded as carried out."))
-    return _back(proposal)
+    return _submit(
+        request,
+        slug,
+        proposal_id,
+        EvidenceForm(request.POST, prefix="carry"),
+        "carry_out_form",
+        lambda p, data: svc.proposal_carry_out(
+            actor=request.user, proposal=p, evidence=data["evidence"]
+        ),
+        _("The proposal is recorded as carried out."),
+    )
 
 
 @require_POST
@@ -513,42 +542,43 @@ def comment_hide(
 def comment_unhide(
     request: HttpRequest, slug: str, proposal_id: int, comment_id: int
 ) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    try:
-        comment = sel.comment_get(proposal=proposal, comment_id=comment_id)
-        svc.comment_unhide(actor=request.user, comment=comment)
-    except DomainError as exc:
-        return _refused(request, institution, proposal, exc)
-    messages.success(request, _("The comment is shown again."))
-    return _back(proposal)
+    return _button(
+        request,
+        slug,
+        proposal_id,
+        lambda p: svc.comment_unhide(
+            actor=request.user, comment=sel.comment_get(proposal=p, comment_id=comment_id)
+        ),
+        _("The comment is shown again."),
+    )
 
 
 @require_POST
 def amendment_propose(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    form = AmendmentForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, institution, proposal, "amendment_form", form)
-    try:
-        svc.amendment_propose(actor=request.user, proposal=proposal, **form.cleaned_data)
-    except DomainError as exc:
-        return _form_refused(request, institution, proposal, "amendment_form", form, exc)
-    messages.success(request, _("Your amendment is proposed."))
-    return _back(proposal)
+    return _submit(
+        request,
+        slug,
+        proposal_id,
+        AmendmentForm(request.POST),
+        "amendment_form",
+        lambda p, data: svc.amendment_propose(actor=request.user, proposal=p, **data),
+        _("Your amendment is proposed."),
+    )
 
 
 @require_POST
 def amendment_accept(
     request: HttpRequest, slug: str, proposal_id: int, amendment_id: int
 ) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    try:
-        amendment = sel.amendment_get(proposal=proposal, amendment_id=amendment_id)
-        svc.amendment_accept(actor=request.user, amendment=amendment)
-    except DomainError as exc:
-        return _refused(request, institution, proposal, exc)
-    messages.success(request, _("The amendment is accepted; the text now reads as amended."))
-    return _back(proposal)
+    return _button(
+        request,
+        slug,
+        proposal_id,
+        lambda p: svc.amendment_accept(
+            actor=request.user, amendment=sel.amendment_get(proposal=p, amendment_id=amendment_id)
+        ),
+        _("The amendment is accepted; the text now reads as amended."),
+    )
 
 
 @require_POST
@@ -575,14 +605,15 @@ def amendment_vote(
 def amendment_withdraw(
     request: HttpRequest, slug: str, proposal_id: int, amendment_id: int
 ) -> HttpResponse:
-    institution, proposal = _posting(request, slug, proposal_id)
-    try:
-        amendment = sel.amendment_get(proposal=proposal, amendment_id=amendment_id)
-        svc.amendment_withdraw(actor=request.user, amendment=amendment)
-    except DomainError as exc:
-        return _refused(request, institution, proposal, exc)
-    messages.success(request, _("Your amendment is withdrawn."))
-    return _back(proposal)
+    return _button(
+        request,
+        slug,
+        proposal_id,
+        lambda p: svc.amendment_withdraw(
+            actor=request.user, amendment=sel.amendment_get(proposal=p, amendment_id=amendment_id)
+        ),
+        _("Your amendment is withdrawn."),
+    )
 
 
 @require_POST

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bloc.core.errors import DomainError
+from bloc.decisions.proposal_views import CloseForm
 from bloc.decisions.recalls import recall_to_vote
 from bloc.institutions.views import get_institution
 from bloc.membership.models import RecallPetition
-
-
-class RecallVoteForm(forms.Form):
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("Voting closes at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    @staticmethod
-    def default_closes_at() -> str:
-        return timezone.localtime(timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
 
 
 @login_required
@@ -44,7 +29,7 @@ def recall_vote(request: HttpRequest, slug: str, petition_id: int) -> HttpRespon
     )
     if petition is None:
         raise Http404
-    form = RecallVoteForm(request.POST)
+    form = CloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date and time when voting closes."))
         return redirect("institutions:roles", slug=slug)

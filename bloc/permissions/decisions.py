@@ -39,7 +39,8 @@ def _decisions_view(actor: Any, institution: Any) -> Decision:
 
 
 @rule("proposal.create")
-def _proposal_create(actor: Any, institution: Any) -> Decision:
+@rule("amendment.create")
+def _members(actor: Any, institution: Any) -> Decision:
     if not is_person(actor):
         return login_required_decision()
     return ALLOW if is_member(actor, institution) else _members_only()
@@ -98,13 +99,6 @@ def _comment_moderate(actor: Any, institution: Any) -> Decision:
     )
 
 
-@rule("amendment.create")
-def _amendment_create(actor: Any, institution: Any) -> Decision:
-    if not is_person(actor):
-        return login_required_decision()
-    return ALLOW if is_member(actor, institution) else _members_only()
-
-
 @rule("amendment.decide")
 def _amendment_decide(actor: Any, proposal: Any) -> Decision:
     # The author accepts an amendment as friendly or sends it to a vote; a
@@ -147,28 +141,26 @@ def _task_complete(actor: Any, task: Any) -> Decision:
     return _task_manage(actor, task.proposal)
 
 
-@rule("poll.create")
-def _poll_create(actor: Any, institution: Any) -> Decision:
+def _officers(actor: Any, institution: Any, refusal: str) -> Decision:
     if not is_person(actor):
         return login_required_decision()
     if leads(actor, institution) or holds_role(actor, institution, "secretary"):
         return ALLOW
-    return Decision(
-        False,
-        "facilitators_only",
-        _("Only a facilitator or the secretary can set up a vote."),
+    return Decision(False, "facilitators_only", refusal)
+
+
+@rule("poll.create")
+def _poll_create(actor: Any, institution: Any) -> Decision:
+    return _officers(
+        actor, institution, _("Only a facilitator or the secretary can set up a vote.")
     )
 
 
 @rule("poll.conduct")
 def _poll_conduct(actor: Any, institution: Any) -> Decision:
     # In-room voting: the roster, paper ballots and shows of hands.
-    if not is_person(actor):
-        return login_required_decision()
-    if leads(actor, institution) or holds_role(actor, institution, "secretary"):
-        return ALLOW
-    return Decision(
-        False,
-        "facilitators_only",
+    return _officers(
+        actor,
+        institution,
         _("Only a facilitator or the secretary can record votes cast in the room."),
     )

@@ -10,21 +10,26 @@ from django.utils import timezone
 from tests.conftest import make_person, member
 
 
-@pytest.fixture
-def voters(maple, fiona):  # type: ignore[no-untyped-def]
-    """Fiona (facilitator) and five more verified members of Maple Street, verified
-    a day ago (so they are on the list of any poll opening from now on)."""
+def verified_members(institution, count, *, prefix="voter", address="112 Maple Street"):  # type: ignore[no-untyped-def]
+    """``count`` new members of ``institution``, all verified a day ago (so they are on
+    the list of any poll opening from now on)."""
     from bloc.membership.models import Membership
 
-    people = [fiona]
-    for n in range(5):
-        person = make_person(f"voter{n}@example.org", f"Voter {n}", address="112 Maple Street")
-        member(maple, person, verified=True)
+    people = []
+    for n in range(count):
+        person = make_person(f"{prefix}{n}@example.org", f"{prefix.title()} {n}", address=address)
+        member(institution, person, verified=True)
         people.append(person)
-    Membership.objects.filter(institution=maple).update(
+    Membership.objects.filter(institution=institution).update(
         verified_at=timezone.now() - datetime.timedelta(days=1)
     )
     return people
+
+
+@pytest.fixture
+def voters(maple, fiona):  # type: ignore[no-untyped-def]
+    """Fiona (facilitator) and five more verified members of Maple Street."""
+    return [fiona, *verified_members(maple, 5)]
 
 
 def open_poll(institution, actor, **kwargs):  # type: ignore[no-untyped-def]

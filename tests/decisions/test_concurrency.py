@@ -7,7 +7,6 @@ PostgreSQL with ``DATABASE_URL`` set (CI does both).
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import threading
 from collections import Counter
@@ -16,16 +15,13 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from bloc.audit.models import AuditEvent
 from bloc.audit.services import subject_label
 from bloc.core.errors import DomainError
 from bloc.decisions.models import OpenBallot, Participation, Poll, SecretBallot
 from bloc.decisions.voting import vote
-from bloc.membership.models import Membership
-from tests.conftest import make_person, member
-from tests.decisions.conftest import close_now, open_poll
+from tests.decisions.conftest import close_now, open_poll, verified_members
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,14 +104,7 @@ def test_twenty_simultaneous_changes_of_an_open_ballot_keep_the_last_committed(m
 
 
 def test_thirty_members_voting_at_once_are_all_counted(maple, fiona):
-    people = [fiona]
-    for n in range(29):
-        person = make_person(f"crowd{n}@example.org", f"Crowd {n}", address="116 Maple Street")
-        member(maple, person, verified=True)
-        people.append(person)
-    Membership.objects.filter(institution=maple).update(
-        verified_at=timezone.now() - datetime.timedelta(days=1)
-    )
+    people = [fiona, *verified_members(maple, 29, prefix="crowd", address="116 Maple Street")]
     poll = open_poll(maple, fiona, title="Everyone", rule="approval", options=["A", "B", "C"])
     assert poll.electorate == 30
 

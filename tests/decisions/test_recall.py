@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bloc.core.errors import Conflict, PermissionDenied
 from bloc.decisions import voting
+from bloc.decisions.models import Poll
 from bloc.decisions.recalls import recall_to_vote
 from bloc.membership import roles
 from bloc.membership.models import RoleTerm
@@ -73,3 +74,21 @@ def test_a_failed_recall_keeps_the_holder(petition, voters, organizer):
     petition.refresh_from_db()
     assert (poll.outcome, petition.outcome) == ("rejected", "kept")
     assert RoleTerm.objects.get(pk=petition.role_term_id).ended_on is None
+
+
+def test_the_roles_page_puts_a_petition_to_a_vote(client, maple, petition, organizer):
+    client.force_login(organizer)
+    page = client.get(f"/institutions/{maple.slug}/roles/").content.decode()
+    assert "Put to a vote" in page
+    vote_url = f"/institutions/{maple.slug}/recalls/{petition.pk}/vote/"
+
+    refused = client.post(vote_url, {"closes_at": "not a date"}, follow=True)
+    assert "Give the date and time" in refused.content.decode()
+    assert not Poll.objects.filter(recall=petition).exists()
+    closes = timezone.localtime() + datetime.timedelta(days=3)
+    done = client.post(vote_url, {"closes_at": closes.strftime("%Y-%m-%dT%H:%M")})
+
+    petition.refresh_from_db()
+    assert done.status_code == 302 and done.url.endswith(f"/polls/{petition.poll.pk}/")
+    page = client.get(f"/institutions/{maple.slug}/roles/").content.decode()
+    assert "Being decided by a vote of the members" in page

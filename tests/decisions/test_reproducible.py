@@ -7,12 +7,10 @@ the result page shows, run on the published file, prints exactly the stored resu
 
 from __future__ import annotations
 
-import datetime
 import json
 import shlex
 
 import pytest
-from django.utils import timezone
 
 from bloc import tally_command
 from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED
@@ -20,9 +18,7 @@ from bloc.core.tally.rules import RULES
 from bloc.decisions import in_person
 from bloc.decisions.polls import spec_of
 from bloc.decisions.voting import vote
-from bloc.membership.models import Membership
-from tests.conftest import make_person, member
-from tests.decisions.conftest import close_now, open_poll
+from tests.decisions.conftest import close_now, open_poll, verified_members
 from tests.decisions.test_voting import make_secretary, set_bylaws
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +55,7 @@ def test_bloc_tally_on_the_published_ballots_gives_the_published_result(
     rule, maple, voters, tmp_path, capsys
 ):
     fiona, *_ = voters
-    room = []
-    for n in range(2):
-        person = make_person(f"room{n}@example.org", f"Room {n}", address="114 Maple Street")
-        member(maple, person, verified=True)
-        room.append(person)
-    Membership.objects.filter(institution=maple).update(
-        verified_at=timezone.now() - datetime.timedelta(days=1)
-    )
+    room = verified_members(maple, 2, prefix="room", address="114 Maple Street")
     secretary = make_secretary(maple, voters[1])
     set_bylaws(maple, quorum_percent=50)  # motions are counted against a quorum too
     engine = RULES[rule]

@@ -4,20 +4,16 @@ voters online, on the roster and on paper."""
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import json
 import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from bloc.decisions import in_person
 from bloc.decisions.voting import vote
-from bloc.membership.models import Membership
-from tests.conftest import make_person, member
-from tests.decisions.conftest import close_now, open_poll
+from tests.decisions.conftest import close_now, open_poll, verified_members
 from tests.decisions.test_voting import make_secretary
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,15 +53,7 @@ def references(table: str) -> dict[str, str]:
 @pytest.fixture
 def crowd(maple, fiona):  # type: ignore[no-untyped-def]
     """Fiona and 34 more verified members (verified yesterday)."""
-    people = [fiona]
-    for n in range(34):
-        person = make_person(f"crowd{n}@example.org", f"Crowd {n}", address="118 Maple Street")
-        member(maple, person, verified=True)
-        people.append(person)
-    Membership.objects.filter(institution=maple).update(
-        verified_at=timezone.now() - datetime.timedelta(days=1)
-    )
-    return people
+    return [fiona, *verified_members(maple, 34, prefix="crowd", address="118 Maple Street")]
 
 
 def test_no_column_index_order_or_log_links_a_secret_ballot_to_its_voter(maple, crowd):
