@@ -10,6 +10,8 @@ open, and merges with the online ballots when it closes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +28,7 @@ from bloc.core.errors import Conflict, NotFound, ValidationFailed
 from bloc.decisions.models import Channel, EligibleVoter, HandCount, PaperBatch, Participation, Poll
 from bloc.decisions.polls import phase, poll_sync, spec_of
 from bloc.decisions.voting import check_ballot
+from bloc.decisions.wording import ballot_text, option_labels
 
 LABEL_MAX_LENGTH = 80
 MAX_PAPERS_PER_LINE = 10_000
@@ -246,30 +249,20 @@ def paper_enter(
             actor=actor,
             action="poll.paper_accepted",
             subject=locked,
-            data={"batch": label, "papers": papers, "ballots": entry},
+            # A hash, not the papers: with the roster, a small stack's contents could
+            # tell how the few members checked off voted. The count publishes them merged.
+            data={"batch": label, "papers": papers, "entry_sha256": _digest(entry)},
         )
     return batch
 
 
-def ballot_text(poll: Poll, content: str) -> str:
-    """A canonical ballot in words, e.g. "1. Ana, 2. Bo" or "for"."""
-    import json
-
-    names = list(spec_of(poll).options)
-    data = json.loads(content)
-    kind = spec_of(poll).kind
-    if kind == CHOICE:
-        return names[data]
-    if kind == "ranked":
-        return ", ".join(f"{rank}. {names[o]}" for rank, o in enumerate(data, 1)) or _("(empty)")
-    if kind == "approval":
-        return ", ".join(names[o] for o in data) or _("(empty)")
-    return ", ".join(
-        f"{names[int(o)]}: {v}" for o, v in sorted(data.items(), key=lambda kv: int(kv[0]))
-    ) or _("(empty)")
+def _digest(entry: list[list[Any]]) -> str:
+    return hashlib.sha256(json.dumps(entry, separators=(",", ":")).encode()).hexdigest()
 
 
 def _differences(poll: Poll, first: list[list[Any]], second: list[list[Any]]) -> str:
+    spec = spec_of(poll)
+    labels = option_labels(spec)
     a = {c: n for c, n in first}
     b = {c: n for c, n in second}
     lines = []
@@ -278,7 +271,7 @@ def _differences(poll: Poll, first: list[list[Any]], second: list[list[Any]]) ->
             lines.append(
                 _("%(ballot)s: %(first)s in the first entry, %(second)s in yours")
                 % {
-                    "ballot": ballot_text(poll, content),
+                    "ballot": ballot_text(spec, content, labels),
                     "first": a.get(content, 0),
                     "second": b.get(content, 0),
                 }
@@ -352,7 +345,6 @@ def in_room_summary(poll: Poll) -> dict[str, int]:
 
 
 __all__ = [
-    "ballot_text",
     "canonical_entry",
     "hands_record",
     "in_room_summary",

@@ -16,7 +16,7 @@ from bloc.accounts.models import User
 from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED
 from bloc.decisions.models import Channel, EligibleVoter, Participation, Poll
 from bloc.decisions.polls import spec_of
-from bloc.decisions.room_forms import option_labels
+from bloc.decisions.wording import option_labels
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 MAX_COPIES = 2000
@@ -80,7 +80,7 @@ def ballots_html(poll: Poll, *, paper: str, copies: int, language: str) -> str:
             {
                 "poll": poll,
                 "institution": poll.institution,
-                "options": option_labels(poll),
+                "options": option_labels(spec_of(poll)),
                 "instructions": instructions(poll),
                 "copies": range(copies),
                 "page_size": PAPER_SIZES[paper],

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from bloc.core import polls as poll_rules
 from bloc.core import proposals as proposal_rules
 from bloc.core.errors import NotFound
-from bloc.decisions.in_person import ballot_text
 from bloc.decisions.models import OpenBallot, Poll
 from bloc.decisions.polls import phase, poll_sync, spec_of
+from bloc.decisions.wording import ballot_text, motion_label, option_labels
 from bloc.institutions.models import Institution
 
 #: One sentence per rule, for people (the engine's summaries are for the command line).
@@ -146,15 +146,6 @@ _CHECKS = {
     "stand_asides_within_limit": gettext_lazy("No more stand-asides than allowed"),
     "some_consent": gettext_lazy("Someone consented"),
     "consensus_reached": gettext_lazy("Consensus reached"),
-}
-
-_COUNT_LABELS = {
-    "for": gettext_lazy("For"),
-    "against": gettext_lazy("Against"),
-    "abstain": gettext_lazy("Abstain"),
-    "consent": gettext_lazy("Consent"),
-    "stand_aside": gettext_lazy("Stand aside"),
-    "block": gettext_lazy("Block"),
 }
 
 _BASES = {
@@ -306,7 +297,7 @@ def _chart_rows(round_: dict[str, Any], names: dict[int, str]) -> list[tuple[str
 
 def _motion(motion: dict[str, Any]) -> MotionView:
     return MotionView(
-        counts=[(str(_COUNT_LABELS.get(k, k)), n) for k, n in motion["counts"].items()],
+        counts=[(motion_label(k), n) for k, n in motion["counts"].items()],
         needed=motion["needed"],
         base=motion["base"],
         threshold=motion["threshold"],
@@ -423,8 +414,10 @@ def results_view(poll: Poll) -> ResultsView | None:
     if result.get("pairwise"):
         view.pairwise = _pairwise(result["pairwise"], names)
     if not poll.secret:
+        spec = spec_of(poll)
+        labels = option_labels(spec)
         view.roll_call = [
-            (ballot.user.full_name, ballot_text(poll, ballot.content))
+            (ballot.user.full_name, ballot_text(spec, ballot.content, labels))
             for ballot in OpenBallot.objects.filter(poll=poll)
             .select_related("user")
             .order_by("user__full_name", "pk")
@@ -464,7 +457,8 @@ def published_ballots(poll: Poll) -> list[PublishedBallot]:
         return []
     data = json.loads(poll.ballots_file)
     number = {name: i for i, name in enumerate(data["candidates"])}
-    kind = spec_of(poll).kind
+    spec = spec_of(poll)
+    kind, labels = spec.kind, option_labels(spec)
     words: dict[str, str] = {}
     out = []
     for row in data["ballots"]:
@@ -473,7 +467,7 @@ def published_ballots(poll: Poll) -> list[PublishedBallot]:
         else:
             content = _content(kind, row, number)
             if content not in words:
-                words[content] = ballot_text(poll, content)
+                words[content] = ballot_text(spec, content, labels)
             text = words[content]
         out.append(PublishedBallot(row.get("receipt", ""), text, int(row.get("count", 1))))
     return out

@@ -22,12 +22,12 @@ from bloc.core import proposals as proposal_rules
 from bloc.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from bloc.decisions import poll_selectors as selectors
 from bloc.decisions.charts import bar_chart
-from bloc.decisions.in_person import ballot_text
 from bloc.decisions.models import Poll
 from bloc.decisions.poll_forms import PollCreateForm, ballot_data, ballot_options
 from bloc.decisions.polls import phase, poll_sync, spec_of
 from bloc.decisions.polls import poll_create as create_poll
 from bloc.decisions.voting import has_voted, vote, voting_refusal
+from bloc.decisions.wording import ballot_text, option_labels
 from bloc.forms import add_domain_error
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings
@@ -115,7 +115,7 @@ def _detail(
         "rule_sentence": selectors.rule_sentence(poll.rule),
         "kind": spec.kind,
         "form": form,
-        "options": ballot_options(spec.kind, spec.options, data),
+        "options": ballot_options(spec.kind, tuple(option_labels(spec)), data),
         "ranks": range(1, len(spec.options) + 1),
         "scores": range(form.low, form.high + 1),
         "may_vote": refusal is None,
@@ -147,7 +147,7 @@ def poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "poll": poll,
         "receipt": cast.receipt,
         "receipt_groups": selectors.receipt_groups(cast.receipt),
-        "ballot": ballot_text(poll, cast.content),
+        "ballot": ballot_text(spec_of(poll), cast.content),
         "changed": cast.changed,
     }
     response = render(request, "decisions/poll_receipt.html", context)
@@ -168,11 +168,11 @@ def poll_results(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     return render(request, "decisions/poll_results.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def poll_ballots(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     institution, poll = _poll(request, slug, poll_id)
     rows = selectors.published_ballots(poll)
-    searched = request.GET.get("receipt", "")
+    searched = request.POST.get("receipt", "")
     wanted = selectors.normalise_receipt(searched)
     found = bool(wanted) and any(row.receipt == wanted for row in rows)
     context = {

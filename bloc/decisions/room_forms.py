@@ -14,30 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED, BallotForm
-from bloc.core.polls import is_motion
 from bloc.decisions.in_person import LABEL_MAX_LENGTH, MAX_PAPERS_PER_LINE
-from bloc.decisions.models import Poll
-from bloc.decisions.polls import spec_of
 
 LINES_STEP = 5
 MAX_LINES = 200
-
-_MOTION_LABELS = {
-    "for": gettext_lazy("For"),
-    "against": gettext_lazy("Against"),
-    "abstain": gettext_lazy("Abstain"),
-    "consent": gettext_lazy("Consent"),
-    "stand aside": gettext_lazy("Stand aside"),
-    "block": gettext_lazy("Block"),
-}
-
-
-def option_labels(poll: Poll) -> list[str]:
-    """The options as people read them (motions' fixed options translated)."""
-    names = list(spec_of(poll).options)
-    if is_motion(poll.rule):
-        return [str(_MOTION_LABELS.get(name, name)) for name in names]
-    return names
 
 
 class PaperLine:

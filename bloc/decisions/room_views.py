@@ -33,8 +33,8 @@ from bloc.decisions.room_forms import (
     HandsForm,
     PaperEntryForm,
     lines_wanted,
-    option_labels,
 )
+from bloc.decisions.wording import option_labels
 from bloc.forms import add_domain_error
 from bloc.institutions.models import Institution
 from bloc.institutions.views import get_institution
@@ -86,7 +86,7 @@ def _room(
     discard_form: DiscardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    labels = option_labels(poll)
+    labels = option_labels(spec_of(poll))
     is_open = phase(poll) == proposals.OPEN
     choice = spec_of(poll).kind == CHOICE
     if choice and hands_form is None:
@@ -198,7 +198,7 @@ def poll_paper_discard(request: HttpRequest, slug: str, poll_id: int) -> HttpRes
 @require_POST
 def poll_hands(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     institution, poll = _poll(request, slug, poll_id)
-    form = HandsForm(request.POST, labels=option_labels(poll))
+    form = HandsForm(request.POST, labels=option_labels(spec_of(poll)))
     if not form.is_valid():
         return _room(request, institution, poll, hands_form=form, status=422)
     try:
@@ -232,7 +232,7 @@ def _pending(poll: Poll, label: str) -> PaperBatch | None:
 @require_http_methods(["GET", "POST"])
 def poll_paper(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     institution, poll = _poll(request, slug, poll_id)
-    ballot, labels = spec_of(poll).form(), option_labels(poll)
+    ballot, labels = spec_of(poll).form(), option_labels(spec_of(poll))
     status = 200
     if request.method == "POST":
         more = "more" in request.POST

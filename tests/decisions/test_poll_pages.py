@@ -74,7 +74,7 @@ def test_facilitator_sets_up_a_poll_and_bad_times_are_refused(client, voters, ma
 @pytest.mark.parametrize(
     ("rule", "options", "post", "words"),
     [
-        ("majority", [], {"choice": "1"}, "against"),
+        ("majority", [], {"choice": "1"}, "Against"),
         ("irv", ["Ana", "Bo", "Cy"], {"rank-0": "2", "rank-1": "1", "rank-2": ""}, "1. Bo, 2. Ana"),
         ("approval", ["Ana", "Bo", "Cy"], {"approve": ["0", "2"]}, "Ana, Cy"),
         ("score", ["Ana", "Bo"], {"score-0": "3", "score-1": "5"}, "Ana: 3, Bo: 5"),
@@ -175,10 +175,10 @@ def test_results_of_an_irv_poll_show_the_rounds(client, voters, maple):  # type:
 
     # The published list finds a receipt, typed with spaces and in capitals.
     typed = " ".join(receipts[1][i : i + 8] for i in range(0, 64, 8)).upper()
-    found = client.get(url("poll_ballots", poll), {"receipt": typed}).content.decode()
+    found = client.post(url("poll_ballots", poll), {"receipt": typed}).content.decode()
     assert "Found: your ballot is in the list" in found and 'class="found"' in found
     assert "1. Ana" in found
-    missing = client.get(url("poll_ballots", poll), {"receipt": "abcd" * 16}).content.decode()
+    missing = client.post(url("poll_ballots", poll), {"receipt": "abcd" * 16}).content.decode()
     assert "Not found." in missing
 
     download = client.get(url("poll_ballots_file", poll))
@@ -213,4 +213,4 @@ def test_open_poll_lets_a_vote_change_and_shows_the_roll_call(client, voters, ma
     close_now(poll)
     text = client.get(url("poll_results", poll)).content.decode()
     assert "Roll call" in text
-    assert '<th scope="row">Voter 0</th><td>against</td>' in text
+    assert '<th scope="row">Voter 0</th><td>Against</td>' in text
