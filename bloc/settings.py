@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "bloc.institutions",
     "bloc.membership",
     "bloc.decisions",
+    "bloc.concerns",
+    "bloc.meetings",
+    "bloc.events",
     "bloc.demo",
 ]
 

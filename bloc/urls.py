@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("bloc.accounts.urls")),
     path("accounts/data/", include(("bloc.membership.personal_data_views", "personal_data"))),
     path("accounts/poll-emails/", include("bloc.decisions.optout_urls")),
+    path("accounts/speaking/", include("bloc.meetings.profile_urls")),
+    path("calendar/", include("bloc.events.calendar_urls")),
     path("institutions/", include("bloc.membership.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -9,9 +9,12 @@ from bloc.accounts.api import router as accounts_router
 from bloc.api import errors
 from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
+from bloc.concerns.api import router as concerns_router
 from bloc.decisions.poll_api import router as polls_router
 from bloc.decisions.proposal_api import router as proposals_router
+from bloc.events.api import router as events_router
 from bloc.institutions.api import router as institutions_router
+from bloc.meetings.api import router as meetings_router
 from bloc.membership.api import router as membership_router
 from bloc.membership.charter_api import router as charter_router
 from bloc.membership.letters_api import router as letters_router
@@ -39,3 +42,6 @@ api.add_router("/institutions", letters_router)
 api.add_router("/institutions", roles_router)
 api.add_router("/institutions", proposals_router)
 api.add_router("/institutions", polls_router)
+api.add_router("/institutions", meetings_router)
+api.add_router("/institutions", concerns_router)
+api.add_router("/institutions", events_router)

@@ -33,6 +33,9 @@ one = [
     path("", include("bloc.decisions.poll_urls")),
     path("", include("bloc.decisions.room_urls")),
     path("", include("bloc.decisions.recall_urls")),
+    path("", include("bloc.meetings.urls")),
+    path("", include("bloc.concerns.urls")),
+    path("", include("bloc.events.urls")),
 ]
 
 urlpatterns = [

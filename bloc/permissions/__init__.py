@@ -73,4 +73,12 @@ def is_person(actor: Any) -> bool:
 
 
 # Each module registers its rules on import.
-from bloc.permissions import accounts, decisions, institutions, membership  # noqa: E402,F401
+from bloc.permissions import (  # noqa: E402,F401
+    accounts,
+    concerns,
+    decisions,
+    events,
+    institutions,
+    meetings,
+    membership,
+)

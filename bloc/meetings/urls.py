@@ -1,0 +1,5 @@
+"""Meetings pages, mounted under /institutions/<slug>/ (see bloc/membership/urls.py)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+"""Rules about concerns."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules about events."""
+
+from __future__ import annotations

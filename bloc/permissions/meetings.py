@@ -1,0 +1,3 @@
+"""Rules about meetings."""
+
+from __future__ import annotations
