@@ -174,6 +174,8 @@ def bloc_server() -> Iterator[Server]:
             "EMAIL_URL": "console://",
             "BLOC_DEBUG": "false",
             "BLOC_SECURE": "false",
+            # The server runs this checkout's code, whatever copy of bloc is installed.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
         }
     )
     for name in ("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "BLOC_COLLECTED_STATIC"):
