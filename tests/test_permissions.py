@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bloc import permissions
 from bloc.actors import SYSTEM
+from bloc.concerns.models import Concern
 from bloc.core.errors import PermissionDenied
 from bloc.decisions.models import Proposal, Task
 from bloc.institutions import services as institution_services
@@ -85,7 +86,11 @@ def world(maple, chapter):
     task = Task.objects.create(
         proposal=proposal, title="Buy trees", owner=people["verified"], due_on=today
     )
+    concern = Concern.objects.create(
+        institution=maple, category="safety", place="Corner", description="Dark."
+    )
     return {
+        "concern": concern,
         "people": people,
         "memberships": memberships,
         "maple": maple,
@@ -104,7 +109,7 @@ def target(world, name):
         return world["memberships"]["member"]
     if name == "resident_self":
         return world["people"]["resident"]
-    if name in ("proposal", "task"):
+    if name in ("proposal", "task", "concern"):
         return world[name]
     return None
 
@@ -144,6 +149,24 @@ MATRIX = [
     ("task.complete", "task", LEADERS | {"member", "secretary", "verified"}),
     ("poll.create", "maple", LEADERS | {"secretary"}),
     ("poll.conduct", "maple", LEADERS | {"secretary"}),
+    # Concerns. Every persona's address is 112 Maple Street, inside the area.
+    ("concern.view", "maple", MEMBERS | {"organizer"}),
+    ("concern.report", "maple", MEMBERS | {"resident", "organizer", "staff"}),
+    ("concern.me_too", "maple", MEMBERS),
+    ("concern.raise", "maple", MEMBERS),
+    ("concern.assign", "maple", LEADERS),  # no working group in this world
+    ("concern.update", "concern", LEADERS),  # a concern no working group has taken on
+    ("working_group.create", "maple", LEADERS),
+    ("working_group.join", "maple", MEMBERS),
+    # Meetings.
+    ("meeting.view", "maple", MEMBERS | {"organizer"}),
+    ("meeting.manage", "maple", LEADERS | {"secretary"}),
+    ("meeting.attend", "maple", MEMBERS),
+    ("speaking_profile.edit", None, PEOPLE),
+    # Events.
+    ("event.view", "maple", MEMBERS | {"organizer"}),
+    ("event.manage", "maple", LEADERS | {"secretary"}),
+    ("event.take_part", "maple", MEMBERS),
 ]
 
 

@@ -20,7 +20,10 @@ from bloc.accounts.models import User
 from bloc.actors import SYSTEM
 from bloc.demo import people
 from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
+from bloc.demo.concerns import load_concerns
 from bloc.demo.decisions import load_decisions
+from bloc.demo.events import load_events
+from bloc.demo.meetings import load_meetings
 from bloc.institutions import services as institution_services
 from bloc.institutions.models import Chapter, Institution
 from bloc.membership import roles as role_services
@@ -132,6 +135,9 @@ def load_demo() -> Summary:
         _load_roles(rng, institutions, logins)
         _load_history(institutions, logins)
         load_decisions(institutions, logins)
+        load_concerns(institutions, logins)
+        load_events(institutions, logins)
+        load_meetings(institutions, logins)
     return summary
 
 

@@ -104,3 +104,15 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"
+
+
+class EventEmailOptOut(models.Model):
+    """A person who asked not to be emailed a day before their volunteer shifts."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_email_opt_out"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"no shift reminders for {self.user_id}"

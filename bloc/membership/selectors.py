@@ -53,6 +53,9 @@ def institution_page(*, institution: Institution, viewer: Any) -> dict[str, Any]
                 "role.view",
                 "bylaws.amend",
                 "decisions.view",
+                "concern.view",
+                "meeting.view",
+                "concern.report",
             )
         },
     }
