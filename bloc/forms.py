@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from bloc.core.errors import DomainError, ValidationFailed
@@ -16,3 +18,35 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
                 form.add_error(target, message)
         return
     form.add_error(None, error.message)
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """A date picker (``<input type="date">``)."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A date and time picker (``<input type="datetime-local">``), to the minute."""
+
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format=DATETIME_FORMAT)
+
+
+def datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
+    """A datetime-local field, read in the current time zone (Django makes naive input
+    aware in it); seconds and a space instead of the T are accepted too."""
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        **kwargs,
+    )

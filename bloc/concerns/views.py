@@ -28,32 +28,11 @@ from bloc.core import concerns as rules
 from bloc.core.errors import DomainError, NotFound, PermissionDenied
 from bloc.forms import add_domain_error
 from bloc.institutions.models import Institution
-from bloc.institutions.selectors import institution_get
+from bloc.institutions.views import get_institution, may, viewable
 
 PHOTO_CACHE_SECONDS = 365 * 24 * 3600  # a photo never changes under its address
 
 # --- helpers -------------------------------------------------------------------
-
-
-def _institution(slug: str) -> Institution:
-    try:
-        return institution_get(slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _may(request: HttpRequest, action: str, obj: Any) -> bool:
-    return bool(permissions.check(request.user, action, obj))
-
-
-def _viewable(request: HttpRequest, slug: str) -> Institution | HttpResponse:
-    institution = _institution(slug)
-    decision = permissions.check(request.user, "concern.view", institution)
-    if not decision:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise DjangoPermissionDenied(decision.reason)
-    return institution
 
 
 def _concern(institution: Institution, concern_id: int) -> Concern:
@@ -81,7 +60,7 @@ def _page(
     concern = sel.concern_get(institution=institution, concern_id=concern.pk)
     user = request.user
     is_open = concern.state in rules.OPEN
-    may_assign = is_open and _may(request, "concern.assign", institution)
+    may_assign = is_open and may(request, "concern.assign", institution)
     if may_assign and permissions.check(user, "working_group.create", institution):
         groups = sel.working_group_list(institution=institution)
     else:
@@ -93,12 +72,12 @@ def _page(
         "photos": sel.concern_photos(concern=concern),
         "updates": sel.concern_updates(concern=concern),
         "me_too": sel.has_me_too(concern=concern, user=user),
-        "may_me_too": _may(request, "concern.me_too", institution),
-        "may_update": _may(request, "concern.update", concern),
+        "may_me_too": may(request, "concern.me_too", institution),
+        "may_update": may(request, "concern.update", concern),
         "may_assign": may_assign and bool(groups),
-        "may_raise": concern.proposal_id is None and _may(request, "concern.raise", institution),
+        "may_raise": concern.proposal_id is None and may(request, "concern.raise", institution),
         "may_see_proposal": concern.proposal_id is not None
-        and _may(request, "decisions.view", institution),
+        and may(request, "decisions.view", institution),
         "update_form": bound.get("update_form") or UpdateForm(next_states=next_states),
         "assign_form": bound.get("assign_form")
         or AssignForm(groups=groups, initial={"working_group": concern.working_group_id}),
@@ -110,7 +89,7 @@ def _page(
 def _posting(request: HttpRequest, slug: str, concern_id: int) -> tuple[Institution, Concern]:
     if not request.user.is_authenticated:
         raise DjangoPermissionDenied(_("You need to log in first."))
-    institution = _institution(slug)
+    institution = get_institution(slug)
     if not permissions.check(request.user, "concern.view", institution):
         raise DjangoPermissionDenied(_("Only members of this institution can do this."))
     return institution, _concern(institution, concern_id)
@@ -169,7 +148,7 @@ def _submit(
 
 @require_GET
 def concerns(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _viewable(request, slug)
+    found = viewable(request, slug, "concern.view")
     if isinstance(found, HttpResponse):
         return found
     state = request.GET.get("state", "")
@@ -182,14 +161,14 @@ def concerns(request: HttpRequest, slug: str) -> HttpResponse:
         "category": category if category in Category.values else "",
         "states": ConcernState.choices,
         "categories": Category.choices,
-        "may_report": _may(request, "concern.report", found),
+        "may_report": may(request, "concern.report", found),
     }
     return render(request, "concerns/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def concern_report(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
+    institution = get_institution(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     decision = permissions.check(request.user, "concern.report", institution)
@@ -233,7 +212,7 @@ def concern_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def concern_detail(request: HttpRequest, slug: str, concern_id: int) -> HttpResponse:
-    found = _viewable(request, slug)
+    found = viewable(request, slug, "concern.view")
     if isinstance(found, HttpResponse):
         return found
     return _page(request, found, _concern(found, concern_id))
@@ -241,7 +220,7 @@ def concern_detail(request: HttpRequest, slug: str, concern_id: int) -> HttpResp
 
 @require_GET
 def concern_photo(request: HttpRequest, slug: str, concern_id: int, photo_id: int) -> HttpResponse:
-    institution = _institution(slug)
+    institution = get_institution(slug)
     decision = permissions.check(request.user, "concern.view", institution)
     if not decision:
         raise DjangoPermissionDenied(decision.reason)
@@ -347,13 +326,13 @@ def _groups_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    may_create = _may(request, "working_group.create", institution)
+    may_create = may(request, "working_group.create", institution)
     mine = {g.pk for g in sel.groups_of(institution=institution, user=request.user)}
     context = {
         "institution": institution,
         "groups": sel.working_group_list(institution=institution),
         "mine": mine,
-        "may_join": _may(request, "working_group.join", institution),
+        "may_join": may(request, "working_group.join", institution),
         "may_create": may_create,
         "form": form or WorkingGroupForm(),
         "error": error,
@@ -363,7 +342,7 @@ def _groups_page(
 
 @require_GET
 def working_groups(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _viewable(request, slug)
+    found = viewable(request, slug, "concern.view")
     if isinstance(found, HttpResponse):
         return found
     return _groups_page(request, found)
@@ -373,7 +352,7 @@ def working_groups(request: HttpRequest, slug: str) -> HttpResponse:
 def working_group_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         raise DjangoPermissionDenied(_("You need to log in first."))
-    institution = _institution(slug)
+    institution = get_institution(slug)
     decision = permissions.check(request.user, "working_group.create", institution)
     if not decision:
         raise DjangoPermissionDenied(decision.reason)
@@ -403,7 +382,7 @@ def working_group_create(request: HttpRequest, slug: str) -> HttpResponse:
 def _group_button(request: HttpRequest, slug: str, group_id: int, join: bool) -> HttpResponse:
     if not request.user.is_authenticated:
         raise DjangoPermissionDenied(_("You need to log in first."))
-    institution = _institution(slug)
+    institution = get_institution(slug)
     try:
         group = sel.working_group_get(institution=institution, group_id=group_id)
         if join:

@@ -16,24 +16,7 @@ from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED, SCORE
 from bloc.core.tally.rules import RULES
 from bloc.decisions.poll_selectors import rule_choices
 from bloc.decisions.polls import TITLE_MAX_LENGTH
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
-
-
-def _datetime_field(label: Any) -> forms.DateTimeField:
-    # Read in the current time zone (Django makes naive input aware in it).
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
+from bloc.forms import datetime_field
 
 
 class PollCreateForm(forms.Form):
@@ -70,8 +53,8 @@ class PollCreateForm(forms.Form):
         ],
         initial="secret",
     )
-    opens_at = _datetime_field(_("Voting opens at"))
-    closes_at = _datetime_field(_("Voting closes at"))
+    opens_at = datetime_field(_("Voting opens at"))
+    closes_at = datetime_field(_("Voting closes at"))
     threshold = forms.CharField(
         label=_("Share needed (supermajority; consensus fallback)"),
         required=False,

@@ -31,26 +31,13 @@ from bloc.decisions.markdown import render as render_markdown
 from bloc.decisions.models import Comment, Poll, Proposal, ProposalState, Stance
 from bloc.decisions.poll_selectors import rule_choices
 from bloc.decisions.polls import poll_sync
-from bloc.forms import add_domain_error
+from bloc.forms import DateInput, add_domain_error, datetime_field
 from bloc.institutions.models import Institution
-from bloc.institutions.selectors import bylaws_settings, institution_get
+from bloc.institutions.selectors import bylaws_settings
+from bloc.institutions.views import get_institution, may, viewable
 from bloc.membership.models import Membership
 
 # --- forms -------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 class ProposalForm(forms.Form):
@@ -130,11 +117,7 @@ class AmendmentForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("Voting closes at"),
-        widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
+    closes_at = datetime_field(gettext_lazy("Voting closes at"))
 
 
 class TaskForm(forms.Form):
@@ -162,32 +145,11 @@ class EvidenceForm(forms.Form):
 # --- helpers -------------------------------------------------------------------
 
 
-def _institution(slug: str) -> Institution:
-    try:
-        return institution_get(slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _viewable(request: HttpRequest, slug: str) -> Institution | HttpResponse:
-    institution = _institution(slug)
-    decision = permissions.check(request.user, "decisions.view", institution)
-    if not decision:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise DjangoPermissionDenied(decision.reason)
-    return institution
-
-
 def _proposal(institution: Institution, proposal_id: int) -> Proposal:
     try:
         return sel.proposal_get(institution=institution, proposal_id=proposal_id)
     except NotFound:
         raise Http404 from None
-
-
-def _may(request: HttpRequest, action: str, obj: Any) -> bool:
-    return bool(permissions.check(request.user, action, obj))
 
 
 def _week_ahead() -> str:
@@ -210,9 +172,9 @@ def _page(
     proposal.refresh_from_db()
     state = proposal.state
     in_discussion = state == ProposalState.DISCUSSION
-    may_edit = _may(request, "proposal.edit", proposal)
-    may_comment = state != ProposalState.WITHDRAWN and _may(request, "comment.create", institution)
-    may_manage = _may(request, "task.manage", proposal)
+    may_edit = may(request, "proposal.edit", proposal)
+    may_comment = state != ProposalState.WITHDRAWN and may(request, "comment.create", institution)
+    may_manage = may(request, "task.manage", proposal)
     ends_at = svc.discussion_ends_at(proposal)
     closes = {"closes_at": _week_ahead()}
     context = {
@@ -235,11 +197,11 @@ def _page(
         "may_open": may_edit and state == ProposalState.DRAFT,
         "may_withdraw": may_edit and state in (ProposalState.DRAFT, ProposalState.DISCUSSION),
         "may_accept": may_edit and in_discussion,
-        "may_call_vote": in_discussion and _may(request, "proposal.move_to_vote", proposal),
+        "may_call_vote": in_discussion and may(request, "proposal.move_to_vote", proposal),
         "may_comment": may_comment,
-        "may_moderate": _may(request, "comment.moderate", institution),
-        "may_amend": in_discussion and _may(request, "amendment.create", institution),
-        "may_decide_amendment": in_discussion and _may(request, "amendment.decide", proposal),
+        "may_moderate": may(request, "comment.moderate", institution),
+        "may_amend": in_discussion and may(request, "amendment.create", institution),
+        "may_decide_amendment": in_discussion and may(request, "amendment.decide", proposal),
         "may_add_task": may_manage and state == ProposalState.ADOPTED,
         "may_carry_out": may_manage and state == ProposalState.ADOPTED,
         "comment_form": bound.get("comment_form") or CommentForm(initial={"stance": "for"}),
@@ -293,7 +255,7 @@ def _form_refused(
 def _posting(request: HttpRequest, slug: str, proposal_id: int) -> tuple[Institution, Proposal]:
     if not request.user.is_authenticated:
         raise DjangoPermissionDenied(_("You need to log in first."))
-    institution = _institution(slug)
+    institution = get_institution(slug)
     if not permissions.check(request.user, "decisions.view", institution):
         raise DjangoPermissionDenied(_("Only members of this institution can do this."))
     return institution, _proposal(institution, proposal_id)
@@ -341,20 +303,20 @@ def _submit(
 
 @require_http_methods(["GET"])
 def proposals(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _viewable(request, slug)
+    found = viewable(request, slug, "decisions.view")
     if isinstance(found, HttpResponse):
         return found
     context = {
         "institution": found,
         "groups": sel.proposals_by_state(institution=found),
-        "may_create": _may(request, "proposal.create", found),
+        "may_create": may(request, "proposal.create", found),
     }
     return render(request, "decisions/proposal_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
+    institution = get_institution(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     decision = permissions.check(request.user, "proposal.create", institution)
@@ -389,7 +351,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    institution = _institution(slug)
+    institution = get_institution(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     proposal = _proposal(institution, proposal_id)
@@ -431,7 +393,7 @@ def proposal_edit(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
 
 @require_http_methods(["GET"])
 def proposal_detail(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    found = _viewable(request, slug)
+    found = viewable(request, slug, "decisions.view")
     if isinstance(found, HttpResponse):
         return found
     return _page(request, found, _proposal(found, proposal_id))

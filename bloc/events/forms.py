@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bloc.events.models import Rsvp
 from bloc.events.services import CAPACITY_MAX, PLACE_MAX_LENGTH, TITLE_MAX_LENGTH
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
-
-
-def _datetime_field(label: Any) -> forms.DateTimeField:
-    # Django makes the naive input aware in the current time zone.
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
+from bloc.forms import datetime_field
 
 
 class EventForm(forms.Form):
@@ -39,8 +20,8 @@ class EventForm(forms.Form):
     place = forms.CharField(
         label=_("Place (optional)"), max_length=PLACE_MAX_LENGTH, required=False
     )
-    starts_at = _datetime_field(_("Starts at"))
-    ends_at = _datetime_field(_("Ends at"))
+    starts_at = datetime_field(_("Starts at"))
+    ends_at = datetime_field(_("Ends at"))
 
 
 class ShiftForm(forms.Form):
@@ -49,8 +30,8 @@ class ShiftForm(forms.Form):
         max_length=TITLE_MAX_LENGTH,
         help_text=_("What the volunteers of this shift will do."),
     )
-    starts_at = _datetime_field(_("Shift starts at"))
-    ends_at = _datetime_field(_("Shift ends at"))
+    starts_at = datetime_field(_("Shift starts at"))
+    ends_at = datetime_field(_("Shift ends at"))
     capacity = forms.IntegerField(
         label=_("People needed"), min_value=1, max_value=CAPACITY_MAX, initial=2
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,23 @@ def require_page(request: HttpRequest, action: str, obj: object) -> None:
     decision = permissions.check(request.user, action, obj)
     if not decision:
         raise DjangoPermissionDenied(decision.reason)
+
+
+def viewable(request: HttpRequest, slug: str, action: str) -> Institution | HttpResponse:
+    """The institution if ``action`` lets the viewer see its page; a visitor who is not
+    logged in is sent to log in, anyone else gets the 403 page with the reason."""
+    institution = get_institution(slug)
+    decision = permissions.check(request.user, action, institution)
+    if not decision:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise DjangoPermissionDenied(decision.reason)
+    return institution
+
+
+def may(request: HttpRequest, action: str, obj: object) -> bool:
+    """Whether to show the viewer a form or a button for ``action``."""
+    return bool(permissions.check(request.user, action, obj))
 
 
 def institution_list(request: HttpRequest) -> HttpResponse:

@@ -7,24 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bloc.decisions.poll_forms import DATETIME_FORMAT, DateTimeLocalInput
+from bloc.forms import datetime_field
 from bloc.meetings.models import Attendance, QueueOrdering
 from bloc.meetings.services import CODE_LENGTH, GROUP_MAX_LENGTH
 
 
-def _when(label: Any) -> forms.DateTimeField:
-    # datetime-local, read in the current time zone.
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
-
-
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = _when(_("Starts at"))
-    ends_at = _when(_("Ends at"))
+    starts_at = datetime_field(_("Starts at"))
+    ends_at = datetime_field(_("Ends at"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_link = forms.URLField(
         label=_("Online link"),

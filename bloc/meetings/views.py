@@ -23,7 +23,7 @@ from bloc.core.errors import DomainError, NotFound, PermissionDenied
 from bloc.decisions.markdown import render as render_markdown
 from bloc.forms import add_domain_error
 from bloc.institutions.models import Institution
-from bloc.institutions.selectors import institution_get
+from bloc.institutions.views import get_institution, require_page
 from bloc.meetings import pdf, selectors, services
 from bloc.meetings.forms import (
     AgendaItemForm,
@@ -37,22 +37,9 @@ from bloc.meetings.models import AgendaItem, Meeting
 # --- helpers -------------------------------------------------------------------
 
 
-def _institution(slug: str) -> Institution:
-    try:
-        return institution_get(slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _require(request: HttpRequest, action: str, institution: Institution) -> None:
-    decision = permissions.check(request.user, action, institution)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason)
-
-
 def _meeting(request: HttpRequest, slug: str, meeting_id: int) -> Meeting:
-    institution = _institution(slug)
-    _require(request, "meeting.view", institution)
+    institution = get_institution(slug)
+    require_page(request, "meeting.view", institution)
     try:
         return selectors.meeting_get(institution=institution, meeting_id=meeting_id)
     except NotFound:
@@ -149,8 +136,8 @@ def _refused(request: HttpRequest, meeting: Meeting, exc: DomainError) -> HttpRe
 @login_required
 @require_GET
 def meetings(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "meeting.view", institution)
+    institution = get_institution(slug)
+    require_page(request, "meeting.view", institution)
     upcoming, past = selectors.meetings_of(institution=institution)
     return render(
         request,
@@ -210,8 +197,8 @@ def _save_meeting(
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "meeting.manage", institution)
+    institution = get_institution(slug)
+    require_page(request, "meeting.manage", institution)
     return _save_meeting(request, institution, None)
 
 
@@ -219,7 +206,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     return _save_meeting(request, meeting.institution, meeting)
 
 
@@ -245,7 +232,7 @@ def meeting_end(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
 @require_POST
 def agenda_add(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     form = AgendaItemForm(request.POST, institution=meeting.institution)
     if form.is_valid():
         data = form.cleaned_data
@@ -316,7 +303,7 @@ def agenda_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
 @require_GET
 def signin_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     html = pdf.signin_html(meeting, language=translation.get_language())
     return _pdf(pdf.render_pdf(html), f"meeting-{meeting.pk}-sign-in.pdf")
 
@@ -329,7 +316,7 @@ def signin_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
 def door_code(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     """GET: the page with the button; POST: a new code, shown this once."""
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     code = ""
     if request.method == "POST":
         code = services.door_code_new(actor=request.user, meeting=meeting)
@@ -394,7 +381,7 @@ def _attendance_page(
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     if request.method == "GET":
         return _attendance_page(request, meeting)
     form = MarkPresentForm(request.POST)
@@ -531,7 +518,7 @@ def queue_finish(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, slug, meeting_id)
-    _require(request, "meeting.manage", meeting.institution)
+    require_page(request, "meeting.manage", meeting.institution)
     minutes = selectors.minutes_of(meeting)
     status = 200
     if request.method == "POST":

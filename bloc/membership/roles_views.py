@@ -25,20 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from bloc import permissions
 from bloc.core import terms
 from bloc.core.errors import DomainError, NotFound, PermissionDenied
-from bloc.forms import add_domain_error
+from bloc.forms import DateInput, add_domain_error
 from bloc.institutions.models import Institution
-from bloc.institutions.selectors import institution_get
+from bloc.institutions.views import get_institution, require_page
 from bloc.membership import roles
 from bloc.permissions.roles import membership_of
 
 # --- forms -------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class TermForm(forms.Form):
@@ -107,19 +100,6 @@ class RecallCloseForm(forms.Form):
 # --- helpers -------------------------------------------------------------------
 
 
-def _institution(slug: str) -> Institution:
-    try:
-        return institution_get(slug=slug)
-    except NotFound:
-        raise Http404 from None
-
-
-def _require(request: HttpRequest, action: str, institution: Institution) -> None:
-    decision = permissions.check(request.user, action, institution)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason)
-
-
 def _page(
     request: HttpRequest,
     institution: Institution,
@@ -183,16 +163,16 @@ def _done(slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def rotation(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "role.view", institution)
+    institution = get_institution(slug)
+    require_page(request, "role.view", institution)
     return _page(request, institution)
 
 
 @login_required
 @require_POST
 def term_assign(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "role.assign", institution)
+    institution = get_institution(slug)
+    require_page(request, "role.assign", institution)
     form = TermForm(request.POST, rotation=roles.rotation_for(institution))
     if form.is_valid():
         try:
@@ -228,8 +208,8 @@ def term_assign(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def term_end(request: HttpRequest, slug: str, term_id: int) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "role.assign", institution)
+    institution = get_institution(slug)
+    require_page(request, "role.assign", institution)
     form = TermEndForm(request.POST)
     if not form.is_valid():
         return _page(request, institution, error=_("Say why the term ends."), status=422)
@@ -249,8 +229,8 @@ def term_end(request: HttpRequest, slug: str, term_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def recall_open(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "recall.petition", institution)
+    institution = get_institution(slug)
+    require_page(request, "recall.petition", institution)
     form = RecallOpenForm(
         request.POST, rotation=roles.rotation_for(institution), viewer_id=request.user.pk
     )
@@ -279,8 +259,8 @@ def recall_open(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def recall_sign(request: HttpRequest, slug: str, petition_id: int) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "recall.petition", institution)
+    institution = get_institution(slug)
+    require_page(request, "recall.petition", institution)
     try:
         petition = roles.recall_get(institution=institution, petition_id=petition_id)
         roles.recall_sign(actor=request.user, petition=petition)
@@ -297,8 +277,8 @@ def recall_sign(request: HttpRequest, slug: str, petition_id: int) -> HttpRespon
 @login_required
 @require_POST
 def recall_close(request: HttpRequest, slug: str, petition_id: int) -> HttpResponse:
-    institution = _institution(slug)
-    _require(request, "role.assign", institution)
+    institution = get_institution(slug)
+    require_page(request, "role.assign", institution)
     form = RecallCloseForm(request.POST)
     if not form.is_valid():
         return _page(request, institution, error=_("Choose the outcome."), status=422)
