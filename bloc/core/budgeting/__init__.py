@@ -1,0 +1,1 @@
+"""Participatory budgeting: Pabulib files and the rules cities count them by."""
