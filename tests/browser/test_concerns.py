@@ -63,7 +63,8 @@ def report_with_photo(page: Any, check_page: Any, place: str) -> None:
     expect(photo).to_have_attribute("alt", "A dark lamp post")
     if page.bloc_javascript:
         # The photo loaded: the browser decoded what the server re-encoded.
-        assert photo.evaluate("img => img.complete && img.naturalWidth") == 120
+        # decode() waits until the image has loaded (or fails if it cannot be decoded).
+        assert photo.evaluate("img => img.decode().then(() => img.naturalWidth)") == 120
     check_page(page)
 
 
