@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,8 @@ class _Prepared:
             self.cnt[p] * self.u_arr[p] if sat == "points" else np.empty(0) for p in range(m)
         ]
         self.votes = [int(c.sum()) for c in self.cnt_i]
+        #: per project: the largest utility a supporter has for it (for error margins)
+        self.max_u: list[float] = [float(u.max()) if len(u) else 0.0 for u in uts]
         self.pairs = len(flat_p)
         #: per project: (ballot, voters, utility) of each supporting ballot, as Python lists
         self.rows: list[list[tuple[int, float, float]]] = (
@@ -112,6 +115,9 @@ class _Prepared:
             if self.pairs <= SMALL
             else []
         )
+        #: the same split by field, for C-level sums
+        self.rows_j: list[list[int]] = [[j for j, _, _ in row] for row in self.rows]
+        self.rows_c: list[list[float]] = [[c for _, c, _ in row] for row in self.rows]
         self.cost_scaled = [c * self.n for c in election.costs]
         self.id_order = sorted(range(m), key=lambda p: election.ids[p])
         self.rank = [0] * m
@@ -144,7 +150,7 @@ class _Run:
     voter_budget: int  # scaled (currency × n)
     prefunded: list[int]
     rounds: list[_Round]
-    budgets: FloatArray  # left per distinct ballot, scaled
+    budgets: FloatArray | list[float]  # left per distinct ballot, scaled
     dropped: dict[int, int] = field(default_factory=dict)  # project -> round it was dropped
 
     @property
@@ -152,9 +158,10 @@ class _Run:
         return self.prefunded + [r.project for r in self.rounds]
 
 
-def _float_rho(cost: float, w: float, b: FloatArray, cnt: FloatArray, cb: FloatArray,
+def _float_rho(cost: float, w: float, b: FloatArray, cnt: FloatArray, cb: FloatArray | None,
                u: float | None, ua: FloatArray, cw: FloatArray, low_rho: float) -> float:  # fmt: skip
-    """Smallest ρ with Σ cnt·min(b, ρ·u) = cost (``cb`` = cnt·b, ``cw`` = cnt·u).
+    """Smallest ρ with Σ cnt·min(b, ρ·u) = cost (``cb`` = cnt·b, computed here when
+    None and needed; ``cw`` = cnt·u).
 
     Starts from ``low_rho``, a lower bound (ρ only grows as budgets shrink): each step
     caps the voters who cannot pay ρ·u and stays below the answer, so it converges."""
@@ -172,6 +179,8 @@ def _float_rho(cost: float, w: float, b: FloatArray, cnt: FloatArray, cb: FloatA
         capped_w = float(_dot(cnt, mask)) * u if u is not None else float(_dot(cw, mask))
         if w - capped_w <= 0:
             return float(np.max(b / (u if u is not None else ua)))
+        if cb is None:
+            cb = cnt * b
         rho = (cost - float(_dot(cb, mask))) / (w - capped_w)
     return rho  # pragma: no cover - converges in a few steps
 
@@ -242,6 +251,24 @@ class _Runner:
             denom -= u * c
         return None  # pragma: no cover - affordable projects return above
 
+    def _base_rho(self, p: int) -> Fraction | None:
+        """p's exact ρ when every supporter can clearly pay cost/W·u (then ρ is cost/W
+        exactly: nobody is capped), else None. The float budgets are within far less than
+        the margin of the exact ones."""
+        prep = self.prep
+        base = prep.cost_scaled[p] / prep.w_int[p]
+        slack = self._min_slack(p, base)
+        if slack > 1e-7 * (self.b0 + base * prep.max_u[p]):
+            return Fraction(prep.cost_scaled[p], prep.w_int[p])
+        return None
+
+    def _min_slack(self, p: int, rho: float) -> float:
+        """min over p's supporters of (budget − ρ·u), in floats."""
+        prep = self.prep
+        b = self.budget[prep.idx[p]]
+        u = prep.u_scalar[p]
+        return float(np.min(b - (rho * u if u is not None else rho * prep.u_arr[p])))
+
     def _exact_affordable(self, p: int, r: int) -> bool:
         groups = self._exact_groups(p, r)
         return sum(b * c for b, _, c in groups) >= self.prep.cost_scaled[p]
@@ -264,10 +291,10 @@ class _Runner:
         rank = prep.rank
         while active:
             r = len(self.rounds)
-            active.sort(key=lambda q: (lb[q], rank[q]))
+            # ``active`` stays in id order; a stable sort by lb then orders by (lb, id)
             best = math.inf
             evaluated: list[tuple[float, int]] = []
-            for p in list(active):
+            for p in sorted(active, key=lb.__getitem__):
                 if lb[p] > best * (1 + EPS):
                     break
                 rho = self._evaluate(p, r, lb[p])
@@ -286,7 +313,7 @@ class _Runner:
                 winner = tied[0]
                 rho_w = lb[winner]
             else:
-                values = {p: self._exact_rho(p, r) for p in tied}
+                values = {p: self._base_rho(p) or self._exact_rho(p, r) for p in tied}
                 exact_values = {p: v for p, v in values.items() if v is not None}
                 if len(exact_values) < len(tied):  # pragma: no cover - caught by the check above
                     for p in tied:
@@ -301,7 +328,7 @@ class _Runner:
             active.remove(winner)
         return _Run(self.b0, prefunded, self.rounds, self.final_budgets(), dropped)
 
-    def final_budgets(self) -> FloatArray:
+    def final_budgets(self) -> FloatArray | list[float]:
         return self.budget
 
     def _evaluate(self, p: int, r: int, low: float) -> float | None:
@@ -316,7 +343,7 @@ class _Runner:
             avail < cost * (1 + EPS) and not self._exact_affordable(p, r)
         ):
             return None
-        return _float_rho(cost, float(prep.w_int[p]), b, cnt, cnt * b, prep.u_scalar[p],
+        return _float_rho(cost, float(prep.w_int[p]), b, cnt, None, prep.u_scalar[p],
                           prep.u_arr[p], prep.cw[p], low)  # fmt: skip
 
     def _charge(self, p: int, rho: float) -> int:
@@ -358,24 +385,32 @@ class _SmallRunner(_Runner):
         self._sig_cache = {}
         self.blist = [float(voter_budget)] * len(prep.election.ballots)
 
-    def final_budgets(self) -> FloatArray:
-        return np.array(self.blist, dtype=np.float64)
+    def final_budgets(self) -> FloatArray | list[float]:
+        return self.blist  # made an array only for the run whose result is returned
+
+    def _min_slack(self, p: int, rho: float) -> float:
+        budget = self.blist
+        return min(budget[j] - rho * u for j, _, u in self.prep.rows[p])
 
     def _evaluate(self, p: int, r: int, low: float) -> float | None:
         prep = self.prep
         budget = self.blist
         rows = prep.rows[p]
         cost = float(prep.cost_scaled[p])
-        avail = sum(c * budget[j] for j, c, _ in rows)
+        held = list(map(budget.__getitem__, prep.rows_j[p]))
+        avail = sum(map(mul, prep.rows_c[p], held))
         if avail < cost * (1 - EPS) or (
             avail < cost * (1 + EPS) and not self._exact_affordable(p, r)
         ):
             return None
         w = float(prep.w_int[p])
         rho = max(cost / w, low)
+        u_p = prep.u_scalar[p]
+        if u_p is not None and min(held) >= rho * u_p:
+            return rho  # nobody is capped (as in ``_float_rho``)
         ncap = -1
         for _ in range(200):
-            capped = [(c, u, b) for j, c, u in rows if (b := budget[j]) < rho * u]
+            capped = [(c, u, b) for (_, c, u), b in zip(rows, held, strict=True) if b < rho * u]
             if len(capped) == ncap:
                 return rho
             ncap = len(capped)
@@ -494,7 +529,7 @@ def _result(prep: _Prepared, rule: str, run: _Run, completion: str | None, notes
         }
         steps.append(Step(rnd.project, "funded", detail))
     selected = run.selected
-    budgets = run.budgets
+    budgets = np.asarray(run.budgets, dtype=np.float64)
     held = [float(prep.cnt[p] @ budgets[prep.idx[p]]) for p in range(prep.m)]
     if completion == "add1_greedy":
         left = e.budget - _total(e, selected)

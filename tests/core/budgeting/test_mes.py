@@ -1,5 +1,7 @@
 """MES (cost, cardinality, points; Add1 completions) against REFERENCE.json and pabutools."""
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,3 +145,35 @@ def test_mes_add1_matches_pabutools(e):
         budget_step=profile.num_ballots(), exhaustive_stop=True,
     )  # fmt: skip
     assert set(mes(e, "cost", "add1").selected_ids) == {p.name for p in theirs}
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_tie_shortcut_gives_the_full_exact_result(monkeypatch, small):
+    # Ties between projects nobody is capped on are settled at cost/W without the exact
+    # replay; with the shortcut off, the result is the same in every detail.
+    e = election("Netherlands_Assen_2024.pb")
+    monkeypatch.setattr(mes_module, "SMALL", 4000 if small else 0)
+    fast = mes(e, "cost", "add1")
+    monkeypatch.setattr(mes_module._Runner, "_base_rho", lambda self, p: None)
+    slow = mes(e, "cost", "add1")
+    assert fast.selected == slow.selected
+
+    # ρ is shown exactly for the rounds an exact replay went through, which the shortcut
+    # makes rarer: compare it as shown to 6 digits
+    def shown(step):
+        rho = step.detail.get("rho")
+        if isinstance(rho, Fraction):
+            rho = f"{float(rho):.6g}"
+        return (step.project, step.outcome, {**step.detail, "rho": rho})
+
+    assert [shown(s) for s in fast.steps] == [shown(s) for s in slow.steps]
+    assert fast.notes == slow.notes
+    assert fast.extra == slow.extra
+
+
+def test_tie_shortcut_is_exact():
+    # "a" and "b" tie at ρ = 1/6 per unit: nobody is capped, the shortcut settles it exactly
+    e = Election(("b", "a"), (6, 6), 6, APPROVAL, ((0, 1),), (6,))
+    result = mes(e, "cost")
+    assert result.selected_ids == ("a",)
+    assert result.steps[0].detail["rho"] == Fraction(1, 6)
