@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -168,12 +167,10 @@ def concerns(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def concern_report(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = get_institution(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    decision = permissions.check(request.user, "concern.report", institution)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason)
+    found = viewable(request, slug, "concern.report")
+    if isinstance(found, HttpResponse):
+        return found
+    institution = found
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)

@@ -316,12 +316,10 @@ def proposals(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = get_institution(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    decision = permissions.check(request.user, "proposal.create", institution)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason)
+    found = viewable(request, slug, "proposal.create")
+    if isinstance(found, HttpResponse):
+        return found
+    institution = found
     status = 200
     if request.method == "POST":
         form = ProposalForm(request.POST)
