@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "bloc.concerns",
     "bloc.meetings",
     "bloc.events",
+    "bloc.budgeting",
     "bloc.demo",
 ]
 

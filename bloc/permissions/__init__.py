@@ -75,6 +75,7 @@ def is_person(actor: Any) -> bool:
 # Each module registers its rules on import.
 from bloc.permissions import (  # noqa: E402,F401
     accounts,
+    budgeting,
     concerns,
     decisions,
     events,

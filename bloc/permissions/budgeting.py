@@ -1,0 +1,71 @@
+"""Rules about participatory budgets.
+
+Budgets are as public as the institution's records (a city allocation is public
+money). Members submit ideas; the review team (named on the budget) and the
+institution's facilitators review them and keep the implementation record;
+facilitators and the chapter's organizers set budgets up and enter paper ballots.
+Who may vote — verified members at the opening of the vote — is checked by the
+voting service, which also says why not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from bloc.permissions import ALLOW, Decision, is_person, login_required_decision, rule
+from bloc.permissions.roles import is_member, leads, members_and_organizers
+
+
+def reviews(actor: Any, budget: Any) -> bool:
+    """On the budget's review team, or leading its institution."""
+    return is_person(actor) and (
+        leads(actor, budget.institution) or budget.reviewers.filter(pk=actor.pk).exists()
+    )
+
+
+@rule("budget.view")
+def _budget_view(actor: Any, institution: Any) -> Decision:
+    from bloc.institutions.selectors import bylaws_settings
+
+    if bylaws_settings(institution=institution).public_records:
+        return ALLOW
+    return members_and_organizers(actor, institution)
+
+
+@rule("budget.manage")
+@rule("budget.paper")
+def _budget_manage(actor: Any, institution: Any) -> Decision:
+    if not is_person(actor):
+        return login_required_decision()
+    if leads(actor, institution):
+        return ALLOW
+    return Decision(
+        False, "facilitators_only", _("Only a facilitator or an organizer can do this.")
+    )
+
+
+@rule("budget.propose")
+def _budget_propose(actor: Any, institution: Any) -> Decision:
+    if not is_person(actor):
+        return login_required_decision()
+    if is_member(actor, institution):
+        return ALLOW
+    return Decision(
+        False, "members_only", _("Only members of this institution can submit an idea.")
+    )
+
+
+@rule("budget.review")
+@rule("budget.track")
+def _budget_review(actor: Any, budget: Any) -> Decision:
+    if not is_person(actor):
+        return login_required_decision()
+    if reviews(actor, budget):
+        return ALLOW
+    return Decision(
+        False,
+        "reviewers_only",
+        _("Only the budget's review team or a facilitator can do this."),
+    )
