@@ -9,6 +9,7 @@ from bloc.accounts.api import router as accounts_router
 from bloc.api import errors
 from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
+from bloc.budgeting.api import router as budgets_router
 from bloc.concerns.api import router as concerns_router
 from bloc.decisions.poll_api import router as polls_router
 from bloc.decisions.proposal_api import router as proposals_router
@@ -45,3 +46,4 @@ api.add_router("/institutions", polls_router)
 api.add_router("/institutions", meetings_router)
 api.add_router("/institutions", concerns_router)
 api.add_router("/institutions", events_router)
+api.add_router("/institutions", budgets_router)

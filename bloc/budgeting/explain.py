@@ -57,7 +57,9 @@ def rule_summary(budget: Budget) -> str:
             "within the budget."
         )
     if budget.completion == "add1_greedy":
-        text += " " + _("What money was left then went to the projects with the most votes that fitted.")
+        text += " " + _(
+            "What money was left then went to the projects with the most votes that fitted."
+        )
     return text
 
 
@@ -116,9 +118,9 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
             "other projects they also chose, or were too small for this one."
         ) % {"supporters": supporters, "held": _amount(step.get("held"), currency), "cost": cost}
         if "left" in step:
-            text += " " + _(
-                "After the equal shares, %(left)s was left, not enough for it."
-            ) % {"left": _amount(step["left"], currency)}
+            text += " " + _("After the equal shares, %(left)s was left, not enough for it.") % {
+                "left": _amount(step["left"], currency)
+            }
         return text
     if reason == "costs_more_than_budget":
         return _("Not funded: it costs more than the whole budget.")

@@ -39,9 +39,11 @@ def ballot_problem(problem: BudgetBallotProblem, *, currency: str) -> Validation
             p["least"],
         ) % {"least": p["least"]}
     elif code == "too_many_points":
-        message = _(
-            "You gave %(total)s points, %(over)s more than the %(most)s you have."
-        ) % {"total": p["total"], "over": p["over"], "most": p["most"]}
+        message = _("You gave %(total)s points, %(over)s more than the %(most)s you have.") % {
+            "total": p["total"],
+            "over": p["over"],
+            "most": p["most"],
+        }
     elif code == "project_points":
         message = _("Give one project at most %(most)s points.") % {"most": p["most"]}
     elif code == "bad_points":

@@ -60,10 +60,10 @@ RULE_NAMES = {
 def _date(text: str | None, default: dt.datetime) -> dt.datetime:
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
         try:
-            day = dt.datetime.strptime((text or "").strip(), pattern)
+            day = dt.datetime.strptime((text or "").strip(), pattern).date()  # noqa: DTZ007 - a day
         except ValueError:
             continue
-        return timezone.make_aware(day)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return default
 
 
@@ -100,7 +100,8 @@ def budget_import(
             "rule", _("Sequential Phragmén counts approval ballots only.")
         )
     now = timezone.now()
-    closes = _date(meta.get("date_end"), now) + dt.timedelta(days=1)
+    # The vote is over: a file without dates (or with future ones) closes it now.
+    closes = min(_date(meta.get("date_end"), now) + dt.timedelta(days=1), now)
     opens = min(_date(meta.get("date_begin"), closes - dt.timedelta(days=14)),
                 closes - dt.timedelta(days=1))  # fmt: skip
     names = {row["project_id"].strip(): row for row in pb.project_dicts()}

@@ -24,6 +24,7 @@ from bloc.core.budgeting.election import APPROVAL, CUMULATIVE, ORDINAL, Election
 from bloc.core.budgeting.pabulib import PbFile
 from bloc.core.errors import NotFound
 from bloc.institutions.models import Institution
+from bloc.membership.models import Membership
 from bloc.permissions import is_person
 
 DRAFT, IDEAS, REVIEW, VOTING, RESULTS, IMPLEMENTATION = (
@@ -87,7 +88,9 @@ def on_ballot(*, budget: Budget) -> list[Project]:
     return list(projects_of(budget=budget, status=ProjectStatus.FEASIBLE))
 
 
-def ballot_form(*, budget: Budget, projects: list[Project] | None = None) -> ballot_rules.BudgetBallotForm:
+def ballot_form(
+    *, budget: Budget, projects: list[Project] | None = None
+) -> ballot_rules.BudgetBallotForm:
     projects = on_ballot(budget=budget) if projects is None else projects
     return ballot_rules.BudgetBallotForm(
         kind=budget.ballot_kind,
@@ -100,10 +103,22 @@ def ballot_form(*, budget: Budget, projects: list[Project] | None = None) -> bal
     )
 
 
+def roster(*, budget: Budget) -> QuerySet[Membership]:
+    """Who may vote: verified members who had joined before voting opened (joining
+    mid-vote cannot add voters), whether or not they have voted."""
+    return Membership.objects.filter(
+        institution_id=budget.institution_id,
+        left_at__isnull=True,
+        verified_at__isnull=False,
+        joined_at__lte=budget.voting_opens,
+    )
+
+
 def has_voted(*, budget: Budget, actor: Any) -> bool:
-    return is_person(actor) and BudgetParticipation.objects.filter(
-        budget=budget, user_id=actor.pk
-    ).exists()
+    return (
+        is_person(actor)
+        and BudgetParticipation.objects.filter(budget=budget, user_id=actor.pk).exists()
+    )
 
 
 def turnout(*, budget: Budget) -> int:

@@ -54,7 +54,6 @@ from bloc.core.budgeting.phragmen import phragmen
 from bloc.core.budgeting.result import BudgetResult
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.institutions.models import Institution
-from bloc.membership.models import Membership
 from bloc.permissions import is_person
 
 TITLE_MAX = 160
@@ -190,9 +189,10 @@ def _checked(settings: BudgetSettings) -> dict[str, Any]:
     if any(d is None for d in dates):
         fail("ideas_open", _("Give every phase a start."))
     else:
-        for (a, da), (b, db) in zip(zip(order, dates), zip(order[1:], dates[1:]), strict=False):
-            if db < da or (b == "voting_closes" and db == da):
-                fail(b, _("Each phase must start after the one before it."))
+        for i in range(1, len(order)):
+            name, start, before = order[i], dates[i], dates[i - 1]
+            if start < before or (name == "voting_closes" and start == before):
+                fail(name, _("Each phase must start after the one before it."))
         values.update(zip(order, dates, strict=True))
     if errors:
         first = next(iter(errors.values()))[0]
@@ -209,8 +209,11 @@ def budget_create(*, actor: Any, institution: Institution, settings: BudgetSetti
             actor=actor,
             action="budget.create",
             subject=budget,
-            data={"institution": institution.slug, "amount": budget.amount,
-                  "currency": budget.currency},  # fmt: skip
+            data={
+                "institution": institution.slug,
+                "amount": budget.amount,
+                "currency": budget.currency,
+            },  # fmt: skip
         )
     return budget
 
@@ -243,7 +246,9 @@ def budget_update(*, actor: Any, budget: Budget, settings: BudgetSettings) -> Bu
             changed = [f for f in _BALLOT_FIELDS if getattr(locked, f) != values[f]]
             if changed:
                 raise Conflict(
-                    _("Voting has opened: the money, the ballot and the rule can no longer change."),
+                    _(
+                        "Voting has opened: the money, the ballot and the rule can no longer change."
+                    ),
                     code="voting_started",
                 )
             if locked.counted_at is not None and locked.voting_closes != values["voting_closes"]:
@@ -283,8 +288,9 @@ def idea_submit(
         raise Conflict(_("This budget is not taking ideas now."), code="not_taking_ideas")
     values = {
         "title": _text("title", title, PROJECT_TITLE_MAX, required=_("Give your idea a title.")),
-        "description": _text("description", description, DESCRIPTION_MAX,
-                             required=_("Describe your idea.")),  # fmt: skip
+        "description": _text(
+            "description", description, DESCRIPTION_MAX, required=_("Describe your idea.")
+        ),  # fmt: skip
         "place": _text("place", place, PLACE_MAX),
         "category": _text("category", category, CATEGORY_MAX),
         "estimated_cost": _money("estimated_cost", estimated_cost),
@@ -328,9 +334,7 @@ def idea_review(
     return locked
 
 
-def ideas_merge(
-    *, actor: Any, into: Project, others: Sequence[Project], reason: str
-) -> Project:
+def ideas_merge(*, actor: Any, into: Project, others: Sequence[Project], reason: str) -> Project:
     """Fold similar ideas into one: the others show where they went and why."""
     budget = into.budget
     permissions.require(actor, "budget.review", budget)
@@ -371,19 +375,16 @@ class Cast:
 
 
 def eligible(*, budget: Budget, user: Any) -> bool:
-    return Membership.objects.filter(
-        institution=budget.institution,
-        user_id=user.pk,
-        left_at__isnull=True,
-        verified_at__isnull=False,
-        joined_at__lte=budget.voting_opens,
-    ).exists()
+    return sel.roster(budget=budget).filter(user_id=user.pk).exists()
 
 
 def voting_refusal(*, budget: Budget, actor: Any) -> PermissionDenied | Conflict | None:
     """Why ``actor`` cannot vote online now, or ``None`` if they can."""
     if not is_person(actor):
         return PermissionDenied(_("Log in to vote."), code="login_required")
+    if budget.imported_from:
+        return Conflict(_("This budget was imported: its vote took place elsewhere."),
+                        code="imported")  # fmt: skip
     now = sel.phase(budget)
     if now in (sel.DRAFT, sel.IDEAS, sel.REVIEW):
         return Conflict(
@@ -429,7 +430,7 @@ def _store(budget: Budget, user_id: int, channel: str, content: str) -> str:
     # Lock the budget's row and check the time again: counting takes the same lock,
     # so a ballot is either stored before the count or refused, never lost.
     locked = Budget.objects.select_for_update().get(pk=budget.pk)
-    if sel.phase(locked) != sel.VOTING:
+    if sel.phase(locked) != sel.VOTING or locked.imported_from:
         raise Conflict(_("Voting has closed."), code="voting_closed")
     try:
         with transaction.atomic():
@@ -464,8 +465,10 @@ def paper_ballot_enter(*, actor: Any, budget: Budget, voter: Any, data: Any) -> 
     if voter is None or not eligible(budget=budget, user=voter):
         raise ValidationFailed.for_field(
             "voter",
-            _("That person is not on the roster: verified members who had joined before "
-              "voting opened."),
+            _(
+                "That person is not on the roster: verified members who had joined before "
+                "voting opened."
+            ),
             code="not_eligible",
         )
     content = check_ballot(budget=budget, data=data)
@@ -538,8 +541,14 @@ def project_update(
         update = ProjectUpdate.objects.create(project=locked, author=actor, text=text,
                                               progress=progress, spent=amount)  # fmt: skip
         UpdatePhoto.objects.bulk_create(
-            UpdatePhoto(update=update, data=p.data, content_type=p.content_type, width=p.width,
-                        height=p.height, description=photo_description)  # fmt: skip
+            UpdatePhoto(
+                update=update,
+                data=p.data,
+                content_type=p.content_type,
+                width=p.width,
+                height=p.height,
+                description=photo_description,
+            )  # fmt: skip
             for p in cleaned
         )
         if progress:

@@ -19,6 +19,7 @@ from bloc.accounts import services as account_services
 from bloc.accounts.models import User
 from bloc.actors import SYSTEM
 from bloc.demo import people
+from bloc.demo.budgeting import load_budgets
 from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
 from bloc.demo.concerns import load_concerns
 from bloc.demo.decisions import load_decisions
@@ -138,6 +139,7 @@ def load_demo() -> Summary:
         load_concerns(institutions, logins)
         load_events(institutions, logins)
         load_meetings(institutions, logins)
+        load_budgets(institutions, logins)
     return summary
 
 

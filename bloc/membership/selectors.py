@@ -56,6 +56,7 @@ def institution_page(*, institution: Institution, viewer: Any) -> dict[str, Any]
                 "concern.view",
                 "meeting.view",
                 "concern.report",
+                "budget.view",
             )
         },
     }

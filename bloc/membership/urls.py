@@ -36,6 +36,7 @@ one = [
     path("", include("bloc.meetings.urls")),
     path("", include("bloc.concerns.urls")),
     path("", include("bloc.events.urls")),
+    path("", include("bloc.budgeting.urls")),
 ]
 
 urlpatterns = [

@@ -83,7 +83,9 @@ def voters(maple):  # type: ignore[no-untyped-def]
 
     people = []
     for i in range(4):
-        person = make_person(f"voter{i}@example.org", f"Voter {i}", address=f"11{2 * i} Maple Street")
+        person = make_person(
+            f"voter{i}@example.org", f"Voter {i}", address=f"11{2 * i} Maple Street"
+        )
         member(maple, person, verified=True)
         people.append(person)
     Membership.objects.filter(user__in=people).update(

@@ -172,8 +172,9 @@ def test_implementation_updates_only_on_funded_projects(maple, fiona, voters):
 def test_phases_must_be_in_order(maple, fiona):
     with pytest.raises(ValidationFailed) as refused:
         make_budget(maple, fiona, "ideas", **{})  # fine
-        from bloc.budgeting.services import BudgetSettings, budget_create
         from django.utils import timezone
+
+        from bloc.budgeting.services import BudgetSettings, budget_create
 
         now = timezone.now()
         budget_create(actor=fiona, institution=maple, settings=BudgetSettings(
