@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bloc import permissions
 from bloc.actors import SYSTEM
+from bloc.budgeting.models import Budget
 from bloc.concerns.models import Concern
 from bloc.core.errors import PermissionDenied
 from bloc.decisions.models import Proposal, Task
@@ -89,7 +90,16 @@ def world(maple, chapter):
     concern = Concern.objects.create(
         institution=maple, category="safety", place="Corner", description="Dark."
     )
+    now = timezone.now()
+    budget = Budget.objects.create(
+        institution=maple, title="Block budget", source="dues", amount=1000,
+        ideas_open=now, review_from=now, voting_opens=now,
+        voting_closes=now + datetime.timedelta(days=1), implementation_from=now
+        + datetime.timedelta(days=2),
+    )  # fmt: skip
+    budget.reviewers.add(people["verified"])
     return {
+        "budget": budget,
         "concern": concern,
         "people": people,
         "memberships": memberships,
@@ -109,7 +119,7 @@ def target(world, name):
         return world["memberships"]["member"]
     if name == "resident_self":
         return world["people"]["resident"]
-    if name in ("proposal", "task", "concern"):
+    if name in ("proposal", "task", "concern", "budget"):
         return world[name]
     return None
 
@@ -167,6 +177,13 @@ MATRIX = [
     ("event.view", "maple", MEMBERS | {"organizer"}),
     ("event.manage", "maple", LEADERS | {"secretary"}),
     ("event.take_part", "maple", MEMBERS),
+    # Budgets. The review team is the verified member; who may vote is the service's.
+    ("budget.view", "maple", MEMBERS | {"organizer"}),
+    ("budget.manage", "maple", LEADERS),
+    ("budget.paper", "maple", LEADERS),
+    ("budget.propose", "maple", MEMBERS),
+    ("budget.review", "budget", LEADERS | {"verified"}),
+    ("budget.track", "budget", LEADERS | {"verified"}),
 ]
 
 

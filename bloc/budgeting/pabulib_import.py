@@ -39,6 +39,7 @@ from bloc.core.budgeting.pabulib import format_pb, parse_pb, to_election
 from bloc.core.errors import ValidationFailed
 from bloc.core.formats.errors import BallotFormatError
 from bloc.institutions.models import Institution
+from bloc.permissions import is_person
 
 #: META ``rule`` -> (rule, satisfaction, completion) as bloc counts it.
 FILE_RULES = {
@@ -79,7 +80,12 @@ def budget_import(
         pb = parse_pb(text, source=name)
         election = to_election(pb)
     except BallotFormatError as error:
-        raise ValidationFailed.for_field("file", str(error), code="bad_file") from None
+        message = _("%(name)s, line %(line)s: %(problem)s") % {
+            "name": name,
+            "line": error.line,
+            "problem": error.message,  # the reader's words, in English
+        }
+        raise ValidationFailed.for_field("file", message, code="bad_file") from None
     meta = pb.meta_dict()
     kind = {CUMULATIVE: BallotKind.CUMULATIVE, ORDINAL: BallotKind.ORDINAL}.get(
         election.kind, BallotKind.APPROVAL
@@ -128,7 +134,7 @@ def budget_import(
             voting_opens=opens,
             voting_closes=closes,
             implementation_from=closes,
-            created_by=actor,
+            created_by=actor if is_person(actor) else None,
             imported_from=name[:200],
             meta=meta,
         )

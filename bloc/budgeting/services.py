@@ -204,7 +204,9 @@ def budget_create(*, actor: Any, institution: Institution, settings: BudgetSetti
     permissions.require(actor, "budget.manage", institution)
     values = _checked(settings)
     with transaction.atomic():
-        budget = Budget.objects.create(institution=institution, created_by=actor, **values)
+        budget = Budget.objects.create(
+            institution=institution, created_by=actor if is_person(actor) else None, **values
+        )
         audit_append(
             actor=actor,
             action="budget.create",

@@ -19,10 +19,14 @@ from bloc.permissions.roles import is_member, leads, members_and_organizers
 
 
 def reviews(actor: Any, budget: Any) -> bool:
-    """On the budget's review team, or leading its institution."""
-    return is_person(actor) and (
-        leads(actor, budget.institution) or budget.reviewers.filter(pk=actor.pk).exists()
-    )
+    """On the budget's review team (and still a member), or leading its institution."""
+    if not is_person(actor):
+        return False
+    institution = budget.institution
+    if leads(actor, institution):
+        return True
+    # A team member who has left the institution no longer reviews for it.
+    return budget.reviewers.filter(pk=actor.pk).exists() and is_member(actor, institution)
 
 
 @rule("budget.view")
