@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -193,6 +195,46 @@ def votes_by_project(*, budget: Budget) -> dict[str, int]:
         for p, w in zip(ballot, weights, strict=True):
             votes[p] += n * w
     return {p.key: votes[i] for i, p in enumerate(projects)}
+
+
+@dataclass(frozen=True)
+class PublishedBallot:
+    receipt: str | None
+    text: str  # the projects it names, with points or in rank order
+    count: int
+
+
+def _ballot_text(budget: Budget, content: str, titles: dict[int, str]) -> str:
+    decoded = ballot_rules.decode(content)
+    if budget.ballot_kind == BallotKind.CUMULATIVE:
+        parts = [f"{titles.get(k, k)}: {v}" for k, v in decoded]  # type: ignore[misc]
+    elif budget.ballot_kind == BallotKind.ORDINAL:
+        parts = [f"{i}. {titles.get(k, k)}" for i, k in enumerate(decoded, start=1)]  # type: ignore[call-overload]
+    else:
+        parts = [str(titles.get(k, k)) for k in decoded]  # type: ignore[call-overload]
+    return "; ".join(parts) or "—"
+
+
+def published_ballots(*, budget: Budget) -> QuerySet[BudgetBallot]:
+    """Every counted ballot (none before the count), in the random order of their keys."""
+    if budget.counted_at is None:
+        return BudgetBallot.objects.none()
+    return BudgetBallot.objects.filter(budget=budget).order_by("pk")
+
+
+def described(*, budget: Budget, ballots: Iterable[BudgetBallot]) -> list[PublishedBallot]:
+    """Ballots as the published list shows them: their projects by title."""
+    titles = dict(Project.objects.filter(budget=budget).values_list("pk", "title"))
+    return [PublishedBallot(b.receipt, _ballot_text(budget, b.content, titles), b.count)
+            for b in ballots]  # fmt: skip
+
+
+def published_ballot(*, budget: Budget, receipt: str) -> PublishedBallot | None:
+    """The counted ballot with this receipt, if there is one."""
+    if not receipt:
+        return None
+    found = list(published_ballots(budget=budget).filter(receipt=receipt))
+    return described(budget=budget, ballots=found)[0] if found else None
 
 
 def updates_of(*, project: Project) -> QuerySet[ProjectUpdate]:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bloc.budgeting import views, vote_views
+from bloc.budgeting import ballot_views, views, vote_views
 
 one = "budgets/<int:budget_id>/"
 project = f"{one}projects/<int:project_id>/"
@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern] = [
     path(f"{one}paper/", vote_views.paper_ballot, name="budget_paper"),
     path(f"{one}results/", vote_views.results, name="budget_results"),
     path(f"{one}export.pb", vote_views.export_pb, name="budget_export"),
+    path(f"{one}ballots/", ballot_views.ballots, name="budget_ballots"),
 ]
