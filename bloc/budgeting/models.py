@@ -239,6 +239,7 @@ class BudgetBallot(models.Model):
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots")
     content = models.TextField()
     count = models.PositiveIntegerField(default=1)
+    paper = models.BooleanField(default=False)  # entered from the ballot box, no receipt
     nonce = models.CharField(max_length=32, blank=True)
     receipt = models.CharField(max_length=64, null=True, blank=True, unique=True)
 

@@ -123,6 +123,12 @@ def has_voted(*, budget: Budget, actor: Any) -> bool:
     )
 
 
+def paper_counts(*, budget: Budget) -> tuple[int, int]:
+    """(members checked off as having handed in a paper ballot, paper ballots entered)."""
+    handed_in = BudgetParticipation.objects.filter(budget=budget, channel="paper").count()
+    return handed_in, BudgetBallot.objects.filter(budget=budget, paper=True).count()
+
+
 def turnout(*, budget: Budget) -> int:
     """Voters counted: ballots cast here plus the voters of an imported file."""
     return sum(BudgetBallot.objects.filter(budget=budget).values_list("count", flat=True))

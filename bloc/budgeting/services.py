@@ -458,27 +458,62 @@ def vote(*, actor: Any, budget: Budget, data: Any) -> Cast:
 
 
 def paper_ballot_enter(*, actor: Any, budget: Budget, voter: Any, data: Any) -> Cast:
-    """A paper ballot handed in at a polling table: the voter is checked off the roster
-    (so they cannot also vote online) and the ballot stored apart from their name."""
+    """Check ``voter`` off and enter their paper ballot in one step (kept for the page
+    until it moves to the two-step entry below)."""
+    paper_checkoff(actor=actor, budget=budget, voter=voter)
+    content = paper_ballot_add(actor=actor, budget=budget, data=data)
+    return Cast("", content)
+
+
+def paper_checkoff(*, actor: Any, budget: Budget, voter: Any) -> None:
+    """A member handed in a paper ballot at the polling table: check them off the roster,
+    so they cannot also vote online. Their ballot goes into the box, unnamed, and is
+    entered later with ``paper_ballot_add`` — so whoever enters ballots never learns
+    whose each one is."""
     permissions.require(actor, "budget.paper", budget.institution)
-    if sel.phase(budget) != sel.VOTING:
-        raise Conflict(_("Paper ballots are entered while voting is open."),
-                       code="voting_closed")  # fmt: skip
     if voter is None or not eligible(budget=budget, user=voter):
         raise ValidationFailed.for_field(
             "voter",
-            _(
-                "That person is not on the roster: verified members who had joined before "
-                "voting opened."
-            ),
+            _("That person is not on the roster: verified members who had joined before "
+              "voting opened."),
             code="not_eligible",
-        )
+        )  # fmt: skip
+    with transaction.atomic():
+        locked = Budget.objects.select_for_update().get(pk=budget.pk)
+        if sel.phase(locked) != sel.VOTING or locked.imported_from:
+            raise Conflict(_("Paper ballots are taken while voting is open."),
+                           code="voting_closed")  # fmt: skip
+        try:
+            with transaction.atomic():
+                BudgetParticipation.objects.create(budget=budget, user_id=voter.pk,
+                                                   channel=Channel.PAPER)  # fmt: skip
+        except IntegrityError:
+            raise _already_voted(budget, voter.pk) from None
+        audit_append(actor=actor, action="budget.paper_checkoff", subject=budget,
+                     data={"voter": voter.pk})  # fmt: skip
+
+
+def paper_ballot_add(*, actor: Any, budget: Budget, data: Any) -> str:
+    """One paper ballot from the box, entered with no name. There can never be more
+    paper ballots than members checked off as having handed one in."""
+    permissions.require(actor, "budget.paper", budget.institution)
     content = check_ballot(budget=budget, data=data)
     with transaction.atomic():
-        receipt = _store(budget, voter.pk, Channel.PAPER, content)
+        locked = Budget.objects.select_for_update().get(pk=budget.pk)
+        if sel.phase(locked) != sel.VOTING or locked.imported_from:
+            raise Conflict(_("Paper ballots are entered while voting is open."),
+                           code="voting_closed")  # fmt: skip
+        handed_in, entered = sel.paper_counts(budget=locked)
+        if entered >= handed_in:
+            raise Conflict(
+                _("Every paper ballot handed in is already entered (%(count)s). Check off "
+                  "the voter on the roster first.") % {"count": entered},
+                code="no_paper_ballot_left",
+            )  # fmt: skip
+        BudgetBallot.objects.create(budget=budget, content=content, paper=True)
         audit_append(actor=actor, action="budget.paper_ballot", subject=budget,
-                     data={"voter": voter.pk})  # fmt: skip
-    return Cast(receipt, content)
+                     data={"entered": entered + 1})  # fmt: skip
+    return content
 
 
 # --- counting ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bloc.budgeting import ballot_views, views, vote_views
+from bloc.budgeting import ballot_views, import_views, views, vote_views
 
 one = "budgets/<int:budget_id>/"
 project = f"{one}projects/<int:project_id>/"
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     # views.py: the budget, its ideas, their review, the projects and their making
     path("budgets/", views.budget_list, name="budget_list"),
     path("budgets/new/", views.budget_create, name="budget_create"),
+    path("budgets/import/", import_views.budget_import_page, name="budget_import"),
     path(one, views.budget_detail, name="budget_detail"),
     path(f"{one}edit/", views.budget_edit, name="budget_edit"),
     path(f"{one}ideas/new/", views.idea_submit, name="budget_idea_submit"),

@@ -117,3 +117,30 @@ def test_the_command_refuses_a_bad_file_with_its_line(maple, tmp_path):
     assert not Budget.objects.exists()
     with pytest.raises(CommandError, match="no institution"):
         call_command("pb", "import", str(bad), "--institution", "nowhere")
+
+
+def test_the_import_page_counts_a_file_or_names_the_bad_line(client, maple, fiona):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("institutions:budget_import", args=["maple"])
+    client.force_login(fiona)
+    assert client.get(url).status_code == 200
+    bad = SimpleUploadedFile("bad.pb", b"META\nkey;value\nbudget;100\nvote_type;approval\n"
+                             b"PROJECTS\nproject_id;cost\n1;-5\nVOTES\nvoter_id;vote\n1;1\n")  # fmt: skip
+    refused = client.post(url, {"file": bad})
+    assert refused.status_code == 422
+    assert "bad.pb, line 7: the cost of project 1" in refused.content.decode()
+    assert not Budget.objects.exists()
+    good = (PB_DATA / "Netherlands_Assen_2024.pb").read_bytes()
+    done = client.post(url, {"file": SimpleUploadedFile("assen.pb", good), "rule": "greedy"})
+    budget = Budget.objects.get()
+    assert done.status_code == 302 and done["Location"].endswith(f"/budgets/{budget.pk}/results/")
+    assert budget.rule == "greedy" and budget.result["selected"]
+
+
+def test_only_facilitators_import(client, maple, alice):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    assert client.get(reverse("institutions:budget_import", args=["maple"])).status_code == 403

@@ -108,11 +108,31 @@ def test_one_person_one_vote_online_and_on_paper(maple, fiona, voters):
     with pytest.raises(Conflict) as again:
         services.vote(actor=voters[0], budget=budget, data=[b.pk])
     assert again.value.code == "already_voted"
-    services.paper_ballot_enter(actor=fiona, budget=budget, voter=voters[1], data=[b.pk])
+    services.paper_checkoff(actor=fiona, budget=budget, voter=voters[1])
     with pytest.raises(Conflict) as online:
         services.vote(actor=voters[1], budget=budget, data=[a.pk])
     assert online.value.code == "voted_on_paper"
+    with pytest.raises(Conflict) as twice:
+        services.paper_checkoff(actor=fiona, budget=budget, voter=voters[0])
+    assert twice.value.code == "already_voted"
+    services.paper_ballot_add(actor=fiona, budget=budget, data=[b.pk])
     assert BudgetBallot.objects.count() == 2
+
+
+def test_no_more_paper_ballots_than_voters_checked_off(maple, fiona, voters):
+    budget = make_budget(maple, fiona, "voting")
+    (a,) = with_projects(budget, fiona, [100])
+    with pytest.raises(Conflict) as empty_box:
+        services.paper_ballot_add(actor=fiona, budget=budget, data=[a.pk])
+    assert empty_box.value.code == "no_paper_ballot_left"
+    services.paper_checkoff(actor=fiona, budget=budget, voter=voters[2])
+    services.paper_ballot_add(actor=fiona, budget=budget, data=[a.pk])
+    with pytest.raises(Conflict):
+        services.paper_ballot_add(actor=fiona, budget=budget, data=[a.pk])
+    paper = BudgetBallot.objects.get(budget=budget)
+    assert paper.paper and paper.receipt is None  # nothing ties it to the voter
+    with pytest.raises(PermissionDenied):
+        services.paper_checkoff(actor=voters[0], budget=budget, voter=voters[1])
 
 
 def test_who_joined_after_voting_opened_cannot_vote(maple, fiona):
