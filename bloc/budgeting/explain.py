@@ -16,7 +16,7 @@ from bloc.budgeting.messages import money
 from bloc.budgeting.models import Budget, Rule
 
 
-def _amount(value: Any, currency: str) -> str:
+def amount(value: Any, currency: str) -> str:
     """A step's money figure ("p/q" fractions and "12.50" strings included)."""
     if isinstance(value, str) and "/" in value:
         value = float(Fraction(value))
@@ -70,7 +70,7 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
     currency = budget.currency
     votes = int(step.get("votes", 0))
     supporters = ngettext("%(count)s voter", "%(count)s voters", votes) % {"count": votes}
-    cost = _amount(step.get("cost"), currency)
+    cost = amount(step.get("cost"), currency)
     outcome = step.get("outcome")
     reason = step.get("reason")
     if outcome == "funded":
@@ -88,7 +88,7 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
             ) % {
                 "round": step.get("round"),
                 "supporters": supporters,
-                "price": _amount(step["price"], currency),
+                "price": amount(step["price"], currency),
             }
         if "round" in step:
             return _("Funded in step %(round)s, chosen by %(supporters)s.") % {
@@ -107,19 +107,19 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
             "more votes."
         ) % {
             "supporters": supporters,
-            "left": _amount(step.get("left"), currency),
+            "left": amount(step.get("left"), currency),
             "cost": cost,
-            "short": _amount(step.get("short"), currency),
+            "short": amount(step.get("short"), currency),
         }
     if reason == "supporters_could_not_afford":
         text = _(
             "Not funded: its %(supporters)s had only %(held)s left together from their equal "
             "shares when the count ended, and it costs %(cost)s. Their shares had gone to "
             "other projects they also chose, or were too small for this one."
-        ) % {"supporters": supporters, "held": _amount(step.get("held"), currency), "cost": cost}
+        ) % {"supporters": supporters, "held": amount(step.get("held"), currency), "cost": cost}
         if "left" in step:
             text += " " + _("After the equal shares, %(left)s was left, not enough for it.") % {
-                "left": _amount(step["left"], currency)
+                "left": amount(step["left"], currency)
             }
         return text
     if reason == "costs_more_than_budget":
@@ -128,7 +128,7 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
         return _(
             "Not funded: it was next in line, but only %(left)s was left and it costs "
             "%(cost)s; the count stops there."
-        ) % {"left": _amount(step.get("left"), currency), "cost": cost}
+        ) % {"left": amount(step.get("left"), currency), "cost": cost}
     if reason == "not_reached":
         return _("Not funded: the count stopped before reaching it.")
     return _("Not funded.")

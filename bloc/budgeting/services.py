@@ -413,7 +413,9 @@ def _already_voted(budget: Budget, user_id: int) -> Conflict:
         .first()
     )
     if channel == Channel.PAPER:
-        return Conflict(_("This member's paper ballot has been entered."), code="voted_on_paper")
+        return Conflict(
+            _("You voted on paper: you are checked off on the roster."), code="voted_on_paper"
+        )
     return Conflict(_("You have already voted on this budget."), code="already_voted")
 
 
@@ -455,14 +457,6 @@ def vote(*, actor: Any, budget: Budget, data: Any) -> Cast:
         # Who voted is recorded; what they voted, and their receipt, never with it.
         audit_append(actor=actor, action="budget.vote", subject=budget, data={"channel": "online"})
     return Cast(receipt, content)
-
-
-def paper_ballot_enter(*, actor: Any, budget: Budget, voter: Any, data: Any) -> Cast:
-    """Check ``voter`` off and enter their paper ballot in one step (kept for the page
-    until it moves to the two-step entry below)."""
-    paper_checkoff(actor=actor, budget=budget, voter=voter)
-    content = paper_ballot_add(actor=actor, budget=budget, data=data)
-    return Cast("", content)
 
 
 def paper_checkoff(*, actor: Any, budget: Budget, voter: Any) -> None:

@@ -20,16 +20,16 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bloc.budgeting import explain, services
 from bloc.budgeting import selectors as sel
-from bloc.budgeting.charts import Bar, amount, votes_chart
+from bloc.budgeting.explain import amount
 from bloc.budgeting.messages import money
 from bloc.budgeting.models import BallotKind, Budget, BudgetParticipation, Channel, Project
 from bloc.budgeting.pabulib_import import budget_export
 from bloc.budgeting.page import budget_page
+from bloc.charts import bar_chart
 from bloc.core.budgeting import ballot as ballot_rules
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.institutions.views import may, require_page
@@ -187,65 +187,63 @@ def _roster(budget: Budget) -> list[Membership]:
     )
 
 
-def _paper_count(budget: Budget) -> int:
-    return int(BudgetParticipation.objects.filter(budget=budget, channel=Channel.PAPER).count())
-
-
 def _paper_refusal(exc: Conflict | PermissionDenied | ValidationFailed, voter: Any) -> str:
     """The service's refusal, told to the organizer rather than to the voter."""
     name = voter.full_name if voter is not None else ""
     if exc.code == "already_voted":
         return str(_("%(name)s has already voted online; that vote stands.") % {"name": name})
     if exc.code == "voted_on_paper":
-        return str(_("The paper ballot of %(name)s has already been entered.") % {"name": name})
+        return str(_("%(name)s is already checked off as having voted on paper.") % {"name": name})
     return exc.message
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_ballot(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse:
+    """The polling table, in two steps so that nobody learns whose ballot is whose:
+    check off each voter who hands in a paper ballot (``action=checkoff``), and later
+    enter the ballots from the box, one by one, with no name (``action=ballot``)."""
     page = budget_page(request, slug, budget_id)
     if isinstance(page, HttpResponse):
         return page
     budget, context = page
     require_page(request, "budget.paper", budget.institution)
     projects = sel.on_ballot(budget=budget)
-    error, data, voter_id, status = "", None, "", 200
+    error, data, voter_id, status, step = "", None, "", 200, ""
     if request.method == "POST":
-        data = ballot_data(budget, projects, request.POST)
-        voter_id = request.POST.get("voter", "").strip()
-        voter = (
-            get_user_model().objects.filter(pk=int(voter_id)).first()
-            if voter_id.isdigit()
-            else None
-        )
+        step = request.POST.get("action", "")
+        voter = None
         try:
-            services.paper_ballot_enter(actor=request.user, budget=budget, voter=voter, data=data)
+            if step == "checkoff":
+                voter_id = request.POST.get("voter", "").strip()
+                voter = (get_user_model().objects.filter(pk=int(voter_id)).first()
+                         if voter_id.isdigit() else None)  # fmt: skip
+                services.paper_checkoff(actor=request.user, budget=budget, voter=voter)
+                done = _("%(name)s is checked off: their ballot goes in the box.") % {
+                    "name": voter.full_name  # type: ignore[union-attr]
+                }
+            else:
+                data = ballot_data(budget, projects, request.POST)
+                services.paper_ballot_add(actor=request.user, budget=budget, data=data)
+                done = _("The paper ballot is entered.")
         except (ValidationFailed, Conflict, PermissionDenied) as exc:
             error, status = _paper_refusal(exc, voter), exc.status
         else:
-            count = _paper_count(budget)
-            messages.success(
-                request,
-                ngettext(
-                    "The paper ballot of %(name)s is entered. %(count)s paper ballot "
-                    "entered so far.",
-                    "The paper ballot of %(name)s is entered. %(count)s paper ballots "
-                    "entered so far.",
-                    count,
-                )
-                % {"name": voter.full_name if voter is not None else "", "count": count},
-            )
+            messages.success(request, done)
             return redirect(
                 "institutions:budget_paper", slug=budget.institution.slug, budget_id=budget.pk
             )
+    handed_in, entered = sel.paper_counts(budget=budget)
     context.update(
-        _ballot_context(budget, projects, data),
+        _ballot_context(budget, projects, data if step == "ballot" else None),
         is_voting=context["phase"] == sel.VOTING,
         roster=_roster(budget),
         voter_id=voter_id,
-        paper_count=_paper_count(budget),
-        error=error,
+        handed_in=handed_in,
+        entered=entered,
+        in_box=handed_in - entered,
+        checkoff_error=error if step == "checkoff" else "",
+        error=error if step != "checkoff" else "",
     )
     return render(request, "budgeting/paper.html", context, status=status)
 
@@ -284,12 +282,12 @@ def _results_context(budget: Budget) -> dict[str, Any]:
     cumulative = budget.ballot_kind == BallotKind.CUMULATIVE
     votes = sel.votes_by_project(budget=budget)
     ranked = sorted(projects, key=lambda p: (-votes.get(p.key, 0), p.pk))
-    bars = [Bar(p.title, votes.get(p.key, 0), p.key in funded_set) for p in ranked]
     chart_title = _("Points per project") if cumulative else _("Votes per project")
-    chart = votes_chart(
+    chart = bar_chart(
         chart_title,
         _("One bar per project, most first. Funded projects have dark bars and a check mark."),
-        bars,
+        [(p.title, votes.get(p.key, 0)) for p in ranked],
+        marked=[p.key in funded_set for p in ranked],
     )
     notes = [str(n) for n in result.get("notes", [])]
     recorded = [str(k) for k in result.get("recorded", [])]
@@ -322,7 +320,10 @@ def _results_context(budget: Budget) -> dict[str, Any]:
         "notes": notes,
         "chart": chart,
         "chart_title": chart_title,
-        "bars": [{"bar": bar, "project": p} for bar, p in zip(bars, ranked, strict=True)],
+        "bars": [
+            {"project": p, "value": votes.get(p.key, 0), "funded": p.key in funded_set}
+            for p in ranked
+        ],
         "cumulative": cumulative,
         "comparison": comparison,
     }

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bloc import permissions
+from bloc.charts import bar_chart
 from bloc.core import proposals as proposal_rules
 from bloc.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from bloc.decisions import poll_selectors as selectors
-from bloc.decisions.charts import bar_chart
 from bloc.decisions.models import Poll
 from bloc.decisions.poll_forms import PollCreateForm, ballot_data, ballot_options
 from bloc.decisions.polls import phase, poll_sync, spec_of

@@ -1,6 +1,6 @@
 """Demo budgets: a real city's vote replayed, and Maple Street's own budget open for votes.
 
-* Riverside Town Hall holds Assen's 2024 "Top Idee" (the Netherlands), imported from its
+* Riverside North Assembly holds Assen's 2024 "Top Idee" (the Netherlands), imported from its
   Pabulib file (``data/Netherlands_Assen_2024.pb``, from https://pabulib.org): 14 projects,
   84 voters, counted by the Method of Equal Shares with Add1 — the rule the city used —
   with its results and the explanation of every project.
@@ -106,8 +106,8 @@ def _neighbours(maple: Institution, logins: dict[str, User]) -> list[User]:
 
 def load_budgets(institutions: dict[str, Institution], logins: dict[str, User]) -> None:
     maple = institutions["maple-street-block"]
-    town_hall = institutions["riverside-town-hall"]
-    if Budget.objects.filter(institution__in=[maple, town_hall]).exists():
+    assembly = institutions["riverside-north-assembly"]  # public records: anyone can see it
+    if Budget.objects.filter(institution__in=[maple, assembly]).exists():
         return
     facilitator, secretary = logins["facilitator"], logins["secretary"]
     # The demo's members joined today; a budget's voters are those who had joined before
@@ -116,7 +116,7 @@ def load_budgets(institutions: dict[str, Institution], logins: dict[str, User]) 
         joined_at=timezone.now() - timedelta(days=90)
     )
 
-    budget_import(actor=logins["organizer"], institution=town_hall,
+    budget_import(actor=logins["organizer"], institution=assembly,
                   text=ASSEN.read_text(encoding="utf-8"), name=ASSEN.name)  # fmt: skip
 
     # Last year's budget, counted and being carried out.

@@ -208,34 +208,48 @@ def test_a_paper_ballot_entered_by_fiona_stops_that_voter_voting_online(
     assert all(f'<option value="{v.pk}"' in page for v in voters)
     assert f'<option value="{fiona.pk}"' not in page  # joined after voting opened
 
+    empty_box = client.post(_url("budget_paper", budget),
+                            {"action": "ballot", "project": [a.pk]})  # fmt: skip
+    assert empty_box.status_code == 409 and "Check off the voter" in _alert(
+        empty_box.content.decode()
+    )
+    checked = client.post(_url("budget_paper", budget),
+                          {"action": "checkoff", "voter": voters[0].pk}, follow=True)  # fmt: skip
+    page = checked.content.decode()
+    assert "Voter 0 is checked off" in page
+    assert f'<option value="{voters[0].pk}"' not in page  # ticked off the roster
+    assert BudgetParticipation.objects.get().channel == Channel.PAPER
+    assert not BudgetBallot.objects.exists()
+
     over = client.post(_url("budget_paper", budget),
-                       {"voter": voters[0].pk, "project": [a.pk, b.pk]})  # fmt: skip
+                       {"action": "ballot", "project": [a.pk, b.pk]})  # fmt: skip
     assert over.status_code == 422 and "100 USD over" in _alert(over.content.decode())
-    assert _nothing_stored()
+    assert not BudgetBallot.objects.exists()
 
     entered = client.post(_url("budget_paper", budget),
-                          {"voter": voters[0].pk, "project": [a.pk]}, follow=True)  # fmt: skip
-    page = entered.content.decode()
-    assert "The paper ballot of Voter 0 is entered. 1 paper ballot entered so far." in page
-    assert f'<option value="{voters[0].pk}"' not in page  # ticked off the roster
+                          {"action": "ballot", "project": [a.pk]}, follow=True)  # fmt: skip
+    assert "The paper ballot is entered." in entered.content.decode()
     assert _stored(budget) == (a.pk,)
-    assert BudgetParticipation.objects.get().channel == Channel.PAPER
+    assert BudgetBallot.objects.get().receipt is None  # nothing ties it to Voter 0
 
     twice = client.post(_url("budget_paper", budget),
-                        {"voter": voters[0].pk, "project": [b.pk]})  # fmt: skip
+                        {"action": "checkoff", "voter": voters[0].pk})  # fmt: skip
     assert twice.status_code == 409
-    assert "The paper ballot of Voter 0 has already been entered." in _alert(twice.content.decode())
+    assert "Voter 0 is already checked off" in twice.content.decode()
 
     client.force_login(voters[0])
     page = client.get(_url("budget_vote", budget)).content.decode()
-    assert "Your paper ballot has been entered" in page and 'name="project"' not in page
+    assert "You handed in a paper ballot" in page and 'name="project"' not in page
     online = client.post(_url("budget_vote", budget), {"project": [b.pk]})
     assert online.status_code == 409 and BudgetBallot.objects.count() == 1
 
     move_to(budget, "results")
     client.force_login(fiona)
     page = client.get(_url("budget_paper", budget)).content.decode()
-    assert "Paper ballots are entered while voting is open." in page and 'name="voter"' not in page
+    assert (
+        "Paper ballots are taken and entered while voting is open." in page
+        and 'name="voter"' not in page
+    )
 
 
 def _voted_budget(client, maple, fiona, voters):  # type: ignore[no-untyped-def]

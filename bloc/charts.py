@@ -2,6 +2,8 @@
 
 Every chart sits beside a table of the same figures, which is the accessible
 alternative; the SVG carries a <title> and <desc> so a screen reader names it.
+Marked bars (a poll's winners, a budget's funded projects) are dark and end in a
+check mark, so the difference does not rest on colour alone.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ _ids = itertools.count(1)
 
 WIDTH = 360
 ROW = 28  # height of one bar's row
-LABEL_WIDTH = 130  # room for the option's name on the left
-VALUE_ROOM = 56  # room for the figure after the bar
+LABEL_WIDTH = 140  # room for the option's name on the left (18 characters at 13 px)
+VALUE_ROOM = 64  # room for the figure (and a check mark) after the bar
+FILL, MARKED_FILL, PLAIN_FILL = "#1d5c3a", "#1d5c3a", "#6b7280"
+CHECK = "\u2713"
 
 
 def _figure(value: float) -> str:
@@ -30,8 +34,17 @@ def _short(label: str, most: int = 18) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
-def bar_chart(title: str, description: str, rows: Sequence[tuple[str, float]]) -> SafeString:
-    """A horizontal bar chart of ``rows`` (label, value), bars scaled to the largest."""
+def bar_chart(
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, float]],
+    marked: Sequence[bool] | None = None,
+) -> SafeString:
+    """A horizontal bar chart of ``rows`` (label, value), bars scaled to the largest.
+
+    With ``marked`` (one flag per row), marked bars are dark with a check mark after
+    their figure and the others grey; without it every bar is dark.
+    """
     n = next(_ids)
     title_id, desc_id = f"chart-{n}-title", f"chart-{n}-desc"
     height = max(ROW * len(rows), ROW) + 8
@@ -41,6 +54,7 @@ def bar_chart(title: str, description: str, rows: Sequence[tuple[str, float]]) -
     for index, (label, value) in enumerate(rows):
         y = 4 + index * ROW
         length = 0.0 if largest <= 0 else room * max(float(value), 0.0) / largest
+        mark = None if marked is None else marked[index]
         bars.append(
             (
                 LABEL_WIDTH - 6,
@@ -50,16 +64,18 @@ def bar_chart(title: str, description: str, rows: Sequence[tuple[str, float]]) -
                 y + 4,
                 f"{length:.1f}",
                 ROW - 8,
-                LABEL_WIDTH + length + 4,
+                FILL if mark is None else MARKED_FILL if mark else PLAIN_FILL,
+                f"{LABEL_WIDTH + length + 4:.1f}",
                 y + ROW / 2 + 5,
-                _figure(float(value)),
+                "700" if mark else "400",
+                _figure(float(value)) + (f" {CHECK}" if mark else ""),
             )
         )
     body = format_html_join(
         "\n",
         '<text x="{}" y="{}" text-anchor="end">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="#1d5c3a"></rect>'
-        '<text x="{}" y="{}">{}</text>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+        '<text x="{}" y="{}" font-weight="{}">{}</text>',
         bars,
     )
     return format_html(
