@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
-from bloc.core.errors import DomainError, ValidationFailed
+from bloc.core.errors import DomainError, PermissionDenied, ValidationFailed
+
+T = TypeVar("T")
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -18,6 +22,18 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
                 form.add_error(target, message)
         return
     form.add_error(None, error.message)
+
+
+def submit(form: forms.Form, action: Callable[[], T]) -> tuple[T | None, int]:
+    """Run a valid form's service call: ``(result, 200)``, or ``(None, status)`` with the
+    refusal shown on the form. A permission refusal raises the 403 page instead."""
+    try:
+        return action(), 200
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None, exc.status
 
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bloc.budgeting.pabulib_import import budget_import
-from bloc.core.errors import DomainError, PermissionDenied
-from bloc.forms import add_domain_error
+from bloc.forms import submit
 from bloc.institutions.views import viewable
 
 MAX_BYTES = 20 * 1024 * 1024  # Warsaw's whole city, 60,000 voters, is 3 MB
@@ -64,16 +62,11 @@ def budget_import_page(request: HttpRequest, slug: str) -> HttpResponse:
         status = 422
         if form.is_valid():
             rule = form.cleaned_data["rule"] or None
-            try:
-                budget = budget_import(actor=request.user, institution=institution,
-                                       text=form.cleaned_data["file"],
-                                       name=request.FILES["file"].name, rule=rule)  # fmt: skip
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
+            budget, status = submit(form, lambda: budget_import(
+                actor=request.user, institution=institution, text=form.cleaned_data["file"],
+                name=request.FILES["file"].name, rule=rule,
+            ))  # fmt: skip
+            if budget is not None:
                 messages.success(
                     request, _("%(title)s is imported and counted.") % {"title": budget.title}
                 )

@@ -38,7 +38,7 @@ from bloc.budgeting.models import Budget, Project, ProjectStatus
 from bloc.budgeting.page import PHASE_LABELS, budget_page
 from bloc.concerns.views import PHOTO_CACHE_SECONDS
 from bloc.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from bloc.forms import add_domain_error
+from bloc.forms import add_domain_error, submit
 from bloc.institutions.models import Institution
 from bloc.institutions.views import get_institution, may, viewable
 from bloc.membership.selectors import member_list
@@ -158,7 +158,8 @@ def budget_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = BudgetForm(request.POST, members=_choices(users))
     status = 422
     if form.is_valid():
-        try:
+
+        def create() -> Budget:
             with transaction.atomic():
                 budget = svc.budget_create(
                     actor=request.user, institution=institution, settings=form.settings()
@@ -166,12 +167,10 @@ def budget_create(request: HttpRequest, slug: str) -> HttpResponse:
                 team = [users[pk] for pk in form.cleaned_data["reviewers"]]
                 if team:
                     svc.reviewers_set(actor=request.user, budget=budget, users=team)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
+            return budget
+
+        budget, status = submit(form, create)
+        if budget is not None:
             messages.success(
                 request, _("The budget %(title)s is set up.") % {"title": budget.title}
             )
@@ -215,21 +214,20 @@ def budget_edit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
             if form.cleaned_data[name] in shown:
                 form.cleaned_data[name] = stored
         team = [users[pk] for pk in form.cleaned_data["reviewers"]]
-        try:
+
+        def update() -> Budget:
             with transaction.atomic():
-                budget = svc.budget_update(
+                saved = svc.budget_update(
                     actor=request.user, budget=budget, settings=form.settings()
                 )
-                if {u.pk for u in team} != set(budget.reviewers.values_list("pk", flat=True)):
-                    svc.reviewers_set(actor=request.user, budget=budget, users=team)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
+                if {u.pk for u in team} != set(saved.reviewers.values_list("pk", flat=True)):
+                    svc.reviewers_set(actor=request.user, budget=saved, users=team)
+            return saved
+
+        saved, status = submit(form, update)
+        if saved is not None:
             messages.success(request, _("The budget is saved."))
-            return _to_budget(budget)
+            return _to_budget(saved)
     return _budget_form_page(
         request, institution, form, budget=budget, notice=notice, status=status
     )
@@ -292,22 +290,12 @@ def idea_submit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
         status = 422
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                project = svc.idea_submit(
-                    actor=request.user,
-                    budget=budget,
-                    title=data["title"],
-                    description=data["description"],
-                    estimated_cost=data["estimated_cost"],
-                    place=data["place"],
-                    category=data["category"],
-                )
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
+            project, status = submit(form, lambda: svc.idea_submit(
+                actor=request.user, budget=budget, title=data["title"],
+                description=data["description"], estimated_cost=data["estimated_cost"],
+                place=data["place"], category=data["category"],
+            ))  # fmt: skip
+            if project is not None:
                 messages.success(
                     request,
                     _(
@@ -465,17 +453,11 @@ def ideas_merge(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
         if form.is_valid():
             data = form.cleaned_data
             others = [by_pk[pk] for pk in data["others"] if pk != data["into"]]
-            try:
-                kept = svc.ideas_merge(
-                    actor=request.user, into=by_pk[data["into"]], others=others,
-                    reason=data["reason"],
-                )  # fmt: skip
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from None
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
+            kept, status = submit(form, lambda: svc.ideas_merge(
+                actor=request.user, into=by_pk[data["into"]], others=others,
+                reason=data["reason"],
+            ))  # fmt: skip
+            if kept is not None:
                 messages.success(
                     request,
                     ngettext(
