@@ -65,6 +65,7 @@ class BudgetDetailOut(BudgetOut):
     max_projects: int | None = Field(description="Most projects a voter may choose or rank.")
     max_points: int = Field(description="Points each voter gives (cumulative ballots).")
     max_per_project: int | None = Field(description="Most points on one project.")
+    min_votes: int = Field(description="Votes a project needs to be funded (0: none).")
     sat: str
     completion: str = Field(description="Method of Equal Shares only; empty: none.")
     rule_summary: str = Field(description="How the rule chooses, in words.")
@@ -85,6 +86,7 @@ class BudgetIn(Schema):
     max_projects: int | None = None
     max_points: int = 10
     max_per_project: int | None = None
+    min_votes: int = Field(default=0, description="Votes a project needs to be funded.")
     rule: RuleName = "mes"
     sat: SatName = "cost"
     completion: CompletionName = "add1_greedy"
@@ -107,6 +109,7 @@ class BudgetPatch(Schema):
     max_projects: int | None = None
     max_points: int | None = None
     max_per_project: int | None = None
+    min_votes: int | None = None
     rule: RuleName | None = None
     sat: SatName | None = None
     completion: CompletionName | None = None
@@ -317,6 +320,7 @@ def _detail(budget: Budget) -> BudgetDetailOut:
         max_projects=budget.max_projects,
         max_points=budget.max_points,
         max_per_project=budget.max_per_project,
+        min_votes=budget.min_votes,
         sat=budget.sat,
         completion=budget.completion,
         rule_summary=explain.rule_summary(budget),

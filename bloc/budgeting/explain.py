@@ -30,7 +30,18 @@ def amount(value: Any, currency: str) -> str:
 
 
 def rule_summary(budget: Budget) -> str:
-    """How the rule chose, in two sentences a resident can follow."""
+    """How the rule chose, in a few sentences a resident can follow."""
+    text = _rule_summary(budget)
+    if budget.min_votes:
+        text += " " + ngettext(
+            "Only projects with at least %(count)s vote could be funded.",
+            "Only projects with at least %(count)s votes could be funded.",
+            budget.min_votes,
+        ) % {"count": f"{budget.min_votes:,}"}
+    return text
+
+
+def _rule_summary(budget: Budget) -> str:
     if budget.rule == Rule.GREEDY:
         return _(
             "Projects were taken in order of their votes, most first. Each one that still "
@@ -98,6 +109,10 @@ def why(budget: Budget, step: dict[str, Any] | None) -> str:
         return _("Funded: chosen by %(supporters)s, and it fitted in the money left.") % {
             "supporters": supporters
         }
+    if reason == "below_threshold":
+        return _(
+            "Not funded: a project needs %(threshold)s votes to be funded, and it had %(votes)s."
+        ) % {"threshold": f"{int(step.get('threshold', 0)):,}", "votes": f"{votes:,}"}
     if reason == "no_supporters" or votes == 0:
         return _("Not funded: nobody voted for it.")
     if reason == "does_not_fit":

@@ -41,6 +41,7 @@ BALLOT_FIELDS = (
     "max_projects",
     "max_points",
     "max_per_project",
+    "min_votes",
     "rule",
     "sat",
     "completion",
@@ -111,6 +112,14 @@ class BudgetForm(forms.Form):
     max_per_project = _number(
         gettext_lazy("Most points on one project (optional)"),
         help_text=gettext_lazy("Cumulative ballots only. Leave empty for no limit."),
+    )
+    min_votes = _number(
+        gettext_lazy("Votes a project needs"),
+        initial=0,
+        help_text=gettext_lazy(
+            "A project with fewer votes is not funded, whatever the rule (as Warsaw requires "
+            "3,000 votes). 0: no threshold."
+        ),
     )
     rule = forms.ChoiceField(
         label=gettext_lazy("Counting rule"),
@@ -196,7 +205,7 @@ class BudgetForm(forms.Form):
                 gettext_lazy("The ballot"),
                 ("ballot_kind", "min_projects", "max_projects", "max_points", "max_per_project"),
             ),
-            (gettext_lazy("The count"), ("rule", "sat", "completion")),
+            (gettext_lazy("The count"), ("rule", "sat", "completion", "min_votes")),
             (gettext_lazy("The review team"), ("reviewers",)),
         )
         return [(legend, [self[name] for name in names]) for legend, names in sections]
@@ -223,6 +232,7 @@ class BudgetForm(forms.Form):
             max_projects=data["max_projects"],
             max_points=data["max_points"] or 10,
             max_per_project=data["max_per_project"],
+            min_votes=data["min_votes"] or 0,
             rule=rule,
             sat=data["sat"],
             # Only Equal Shares has a completion: the other rules ignore the field.

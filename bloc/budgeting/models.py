@@ -68,6 +68,10 @@ class Budget(models.Model):
     max_per_project = models.PositiveSmallIntegerField(
         _("most points on one project"), null=True, blank=True
     )
+    min_votes = models.PositiveIntegerField(
+        _("votes a project needs"), default=0,
+        help_text=_("Projects with fewer votes are not funded (0: no threshold)."),
+    )  # fmt: skip
     rule = models.CharField(_("counting rule"), max_length=16, choices=Rule.choices,
                             default=Rule.MES)  # fmt: skip
     sat = models.CharField(_("satisfaction"), max_length=8, choices=Satisfaction.choices,

@@ -31,10 +31,9 @@ from bloc.budgeting.models import (
     Satisfaction,
     Source,
 )
-from bloc.budgeting.services import run_rule
+from bloc.budgeting.services import count
 from bloc.core.budgeting import ballot as ballot_rules
 from bloc.core.budgeting.election import CUMULATIVE, ORDINAL
-from bloc.core.budgeting.explain import to_json
 from bloc.core.budgeting.pabulib import format_pb, parse_pb, to_election
 from bloc.core.errors import ValidationFailed
 from bloc.core.formats.errors import BallotFormatError
@@ -44,7 +43,7 @@ from bloc.permissions import is_person
 #: META ``rule`` -> (rule, satisfaction, completion) as bloc counts it.
 FILE_RULES = {
     "greedy": (Rule.GREEDY, Satisfaction.COST, Completion.NONE),
-    "greedy-threshold": (Rule.GREEDY, Satisfaction.COST, Completion.NONE),
+    "greedy-threshold": (Rule.GREEDY, Satisfaction.COST, Completion.NONE),  # + min_votes
     "equalshares": (Rule.MES, Satisfaction.COST, Completion.NONE),
     "equalshares/add1": (Rule.MES, Satisfaction.COST, Completion.ADD1),
 }
@@ -126,6 +125,7 @@ def budget_import(
             max_projects=limits.get("max_length"),
             max_points=limits.get("max_sum_points", 10),
             max_per_project=limits.get("max_points"),
+            min_votes=limits.get("min_project_score_threshold", 0),
             rule=chosen[0],
             sat=chosen[1],
             completion=chosen[2],
@@ -168,8 +168,7 @@ def budget_import(
             (BudgetBallot(budget=budget, content=c, count=n) for c, n in contents.items()),
             batch_size=2000,
         )
-        e, _projects = sel.election(budget=budget)
-        result = to_json(run_rule(budget, e))
+        result = count(budget)
         recorded = sorted(row["project_id"].strip() for row in pb.project_dicts()
                           if row.get("selected", "").strip() == "1")  # fmt: skip
         if recorded:

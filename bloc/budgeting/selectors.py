@@ -131,6 +131,8 @@ def paper_counts(*, budget: Budget) -> tuple[int, int]:
 
 def turnout(*, budget: Budget) -> int:
     """Voters counted: ballots cast here plus the voters of an imported file."""
+    if budget.result and "voters" in budget.result:
+        return int(budget.result["voters"])
     return sum(BudgetBallot.objects.filter(budget=budget).values_list("count", flat=True))
 
 
@@ -193,8 +195,14 @@ def funded_keys(*, budget: Budget) -> list[str]:
 
 
 def votes_by_project(*, budget: Budget) -> dict[str, int]:
-    """How many voters named each project (points: the points it got)."""
-    e, projects = election(budget=budget)
+    """How many voters named each project (cumulative: the points it got); stored with
+    the result at the count, so a city's 60,000 ballots are not read again."""
+    if budget.result and "votes" in budget.result:
+        return {str(k): int(v) for k, v in budget.result["votes"].items()}
+    return tally_votes(*election(budget=budget))
+
+
+def tally_votes(e: Election, projects: list[Project]) -> dict[str, int]:
     votes = [0] * len(projects)
     for i, (ballot, n) in enumerate(zip(e.ballots, e.counts, strict=True)):
         weights = e.points[i] if e.points is not None else (1,) * len(ballot)
@@ -280,6 +288,8 @@ def to_pabulib(*, budget: Budget) -> PbFile:
         meta["max_length"] = str(budget.max_projects)
     if kind == BallotKind.KNAPSACK:
         meta["max_sum_cost"] = str(budget.amount)
+    if budget.min_votes:
+        meta["min_project_score_threshold"] = str(budget.min_votes)
     if kind == BallotKind.CUMULATIVE:
         meta["max_sum_points"] = str(budget.max_points)
         if budget.max_per_project is not None:

@@ -47,6 +47,7 @@ from bloc.budgeting.models import (
 from bloc.concerns.services import clean_photos
 from bloc.core import ballot_entry
 from bloc.core.budgeting import ballot as ballot_rules
+from bloc.core.budgeting import threshold
 from bloc.core.budgeting.explain import to_json
 from bloc.core.budgeting.greedy import greedy
 from bloc.core.budgeting.mes import mes
@@ -123,6 +124,7 @@ class BudgetSettings:
     max_projects: int | None = None
     max_points: int = 10
     max_per_project: int | None = None
+    min_votes: int = 0
     rule: str = Rule.MES
     sat: str = Satisfaction.COST
     completion: str = Completion.ADD1_GREEDY
@@ -176,6 +178,8 @@ def _checked(settings: BudgetSettings) -> dict[str, Any]:
         fail("max_projects", _("The most projects must be at least one and at least the fewest."))
     if kind == BallotKind.CUMULATIVE and (settings.max_points or 0) < 1:
         fail("max_points", _("Give each voter at least one point."))
+    if (settings.min_votes or 0) < 0:
+        fail("min_votes", _("The votes a project needs cannot be negative."))
     if settings.max_per_project is not None and settings.max_per_project < 1:
         fail("max_per_project", _("Allow at least one point on a project."))
     values.update(
@@ -183,6 +187,7 @@ def _checked(settings: BudgetSettings) -> dict[str, Any]:
         max_projects=high,
         max_points=settings.max_points or 10,
         max_per_project=settings.max_per_project,
+        min_votes=settings.min_votes or 0,
     )
     order = ("ideas_open", "review_from", "voting_opens", "voting_closes", "implementation_from")
     dates = [getattr(settings, f) for f in order]
@@ -229,6 +234,7 @@ _BALLOT_FIELDS = (
     "max_projects",
     "max_points",
     "max_per_project",
+    "min_votes",
     "rule",
     "sat",
     "completion",
@@ -521,6 +527,21 @@ def run_rule(budget: Budget, e: Any) -> BudgetResult:
     return mes(e, sat=budget.sat, completion=budget.completion or None)
 
 
+def count(budget: Budget) -> dict[str, Any]:
+    """The rule's result as stored, with each project's votes and the number of voters."""
+    e, projects = sel.election(budget=budget)
+    votes = sel.tally_votes(e, projects)
+    eligible, left_out = threshold.eligible(e, budget.min_votes)
+    result = to_json(run_rule(budget, eligible))
+    for p in left_out:  # below the threshold: the rule never saw them
+        result["steps"].append({"project": e.ids[p], "cost": e.costs[p],
+                                "outcome": "not_funded", "reason": "below_threshold",
+                                "votes": votes[e.ids[p]], "threshold": budget.min_votes})  # fmt: skip
+    result["votes"] = votes
+    result["voters"] = e.voters
+    return result
+
+
 def budget_sync(budget: Budget) -> Budget:
     """Count the votes once voting has closed (exactly once, whoever asks first)."""
     if budget.counted_at is not None or sel.phase_index(sel.phase(budget)) < sel.phase_index(
@@ -530,13 +551,12 @@ def budget_sync(budget: Budget) -> Budget:
     with transaction.atomic():
         locked = Budget.objects.select_for_update().get(pk=budget.pk)
         if locked.counted_at is None:
-            e, _projects = sel.election(budget=locked)
-            locked.result = to_json(run_rule(locked, e))
+            locked.result = count(locked)
             locked.counted_at = timezone.now()
             locked.save(update_fields=["result", "counted_at"])
             audit_append(actor=SYSTEM, action="budget.count", subject=locked,
                          data={"funded": locked.result["selected"],
-                               "voters": sum(e.counts)})  # fmt: skip
+                               "voters": locked.result["voters"]})  # fmt: skip
         budget.result, budget.counted_at = locked.result, locked.counted_at
     return budget
 

@@ -225,3 +225,22 @@ def test_simultaneous_votes_by_one_member_store_one_ballot(maple, fiona, voters)
         t.join()
     assert outcomes.count("ok") == 1
     assert BudgetBallot.objects.filter(budget=budget).count() == 1
+
+
+def test_a_vote_threshold_leaves_out_projects_with_too_few_votes(maple, fiona, voters):
+    from bloc.budgeting.explain import why
+
+    budget = make_budget(maple, fiona, "voting", amount=1000, rule="greedy", completion="",
+                         min_votes=2)  # fmt: skip
+    a, b = with_projects(budget, fiona, [300, 200])
+    for voter, ballot in zip(voters, [[a, b], [a]], strict=False):
+        services.vote(actor=voter, budget=budget, data=[p.pk for p in ballot])
+    move_to(budget, "results")
+    services.budget_sync(budget)
+    assert budget.result["selected"] == [a.key]  # b fits, but had 1 vote of the 2 needed
+    step = sel.steps_by_project(budget=budget)[b.key]
+    assert step["reason"] == "below_threshold"
+    assert why(budget, step) == (
+        "Not funded: a project needs 2 votes to be funded, and it had 1."
+    )
+    assert budget.result["votes"] == {a.key: 2, b.key: 1}
