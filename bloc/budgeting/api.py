@@ -515,14 +515,15 @@ def project_review(
     request: HttpRequest, slug: str, budget_id: int, project_id: int, payload: IdeaReviewIn
 ) -> ProjectDetailOut:
     project = _project(request, slug, budget_id, project_id)
-    svc.idea_review(
+    reviewed = svc.idea_review(
         actor=request.user,
         project=project,
         feasible=payload.feasible,
         reason=payload.reason,
         cost=payload.cost,
     )
-    return _project_detail(project)
+    reviewed.budget = project.budget
+    return _project_detail(reviewed)
 
 
 @router.post(
