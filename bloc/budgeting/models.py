@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bloc.institutions.models import Institution
 
@@ -19,7 +20,7 @@ class Source(models.TextChoices):
     DUES = "dues", _("Members' dues")
     FUND = "fund", _("A fund or grant")
     CITY = "city", _("A city allocation")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("source of money", "Other")
 
 
 class BallotKind(models.TextChoices):
@@ -126,8 +127,8 @@ class Progress(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     PLANNING = "planning", _("Planning")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", pgettext_lazy("project progress", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("project progress", "Cancelled")
 
 
 class Project(models.Model):
