@@ -32,21 +32,7 @@ from bloc.concerns.services import PHOTO_DESCRIPTION_MAX
 from bloc.forms import datetime_field
 
 PHASE_FIELDS = ("ideas_open", "review_from", "voting_opens", "voting_closes", "implementation_from")
-#: What ``services.budget_update`` keeps once voting has opened: shown, not editable, then.
-BALLOT_FIELDS = (
-    "amount",
-    "currency",
-    "ballot_kind",
-    "min_projects",
-    "max_projects",
-    "max_points",
-    "max_per_project",
-    "min_votes",
-    "rule",
-    "sat",
-    "completion",
-    "voting_opens",
-)
+BALLOT_FIELDS = svc.BALLOT_FIELDS  # shown, not editable, once voting has opened
 
 
 def money_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.CharField:

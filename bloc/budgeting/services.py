@@ -56,6 +56,7 @@ from bloc.core.budgeting.result import BudgetResult
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.institutions.models import Institution
 from bloc.permissions import is_person
+from bloc.validation import clean_text
 
 TITLE_MAX = 160
 PROJECT_TITLE_MAX = 200
@@ -65,17 +66,6 @@ CATEGORY_MAX = 80
 REASON_MAX = 2_000
 UPDATE_MAX = 5_000
 MONEY_MAX = 10**15  # far above any budget, far below what the database column holds
-
-
-def _text(field: str, value: str | None, most: int, *, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed.for_field(field, required)
-    if len(value) > most:
-        raise ValidationFailed.for_field(
-            field, _("Keep it under %(most)s characters.") % {"most": most}
-        )
-    return value
 
 
 def _money(field: str, value: Any, *, allow_zero: bool = True) -> int:
@@ -143,7 +133,7 @@ def _checked(settings: BudgetSettings) -> dict[str, Any]:
         ("source_detail", 200, ""),
     ):
         try:
-            values[field] = _text(field, getattr(settings, field), most, required=required)
+            values[field] = clean_text(field, getattr(settings, field), most, required=required)
         except ValidationFailed as error:
             errors.update(error.fields)
     try:
@@ -226,7 +216,7 @@ def budget_create(*, actor: Any, institution: Institution, settings: BudgetSetti
 
 
 #: Settings that change what voters see or how they are counted: fixed once voting opens.
-_BALLOT_FIELDS = (
+BALLOT_FIELDS = (
     "amount",
     "currency",
     "ballot_kind",
@@ -251,7 +241,7 @@ def budget_update(*, actor: Any, budget: Budget, settings: BudgetSettings) -> Bu
             raise Conflict(_("An imported budget is a record; it cannot be changed."),
                            code="imported")  # fmt: skip
         if sel.phase_index(sel.phase(locked)) >= sel.phase_index(sel.VOTING):
-            changed = [f for f in _BALLOT_FIELDS if getattr(locked, f) != values[f]]
+            changed = [f for f in BALLOT_FIELDS if getattr(locked, f) != values[f]]
             if changed:
                 raise Conflict(
                     _(
@@ -295,12 +285,14 @@ def idea_submit(
     if sel.phase(budget) != sel.IDEAS:
         raise Conflict(_("This budget is not taking ideas now."), code="not_taking_ideas")
     values = {
-        "title": _text("title", title, PROJECT_TITLE_MAX, required=_("Give your idea a title.")),
-        "description": _text(
+        "title": clean_text(
+            "title", title, PROJECT_TITLE_MAX, required=_("Give your idea a title.")
+        ),
+        "description": clean_text(
             "description", description, DESCRIPTION_MAX, required=_("Describe your idea.")
         ),  # fmt: skip
-        "place": _text("place", place, PLACE_MAX),
-        "category": _text("category", category, CATEGORY_MAX),
+        "place": clean_text("place", place, PLACE_MAX),
+        "category": clean_text("category", category, CATEGORY_MAX),
         "estimated_cost": _money("estimated_cost", estimated_cost),
     }
     with transaction.atomic():
@@ -322,7 +314,7 @@ def idea_review(
     """Feasible (on the ballot, at the revised cost if given) or not, with a public reason."""
     budget = project.budget
     permissions.require(actor, "budget.review", budget)
-    reason = _text("reason", reason, REASON_MAX,
+    reason = clean_text("reason", reason, REASON_MAX,
                    required=_("Say why, for everyone to read."))  # fmt: skip
     revised = None if cost is None or str(cost).strip() == "" else _money("cost", cost)
     with transaction.atomic():
@@ -346,7 +338,7 @@ def ideas_merge(*, actor: Any, into: Project, others: Sequence[Project], reason:
     """Fold similar ideas into one: the others show where they went and why."""
     budget = into.budget
     permissions.require(actor, "budget.review", budget)
-    reason = _text("reason", reason, REASON_MAX,
+    reason = clean_text("reason", reason, REASON_MAX,
                    required=_("Say why these ideas belong together."))  # fmt: skip
     others = [o for o in others if o.pk != into.pk]
     if not others:
@@ -576,11 +568,11 @@ def project_update(
 ) -> ProjectUpdate:
     """A public note on a funded project's making, with its progress, spending and photos."""
     permissions.require(actor, "budget.track", project.budget)
-    text = _text("text", text, UPDATE_MAX, required=_("Say what happened."))
+    text = clean_text("text", text, UPDATE_MAX, required=_("Say what happened."))
     if progress and progress not in Progress.values:
         raise ValidationFailed.for_field("progress", _("Choose one of the options."))
     amount = None if spent is None or str(spent).strip() == "" else _money("spent", spent)
-    photo_description = _text("photo_description", photo_description, 200)
+    photo_description = clean_text("photo_description", photo_description, 200)
     cleaned = clean_photos(photos)
     budget = sel.budget_get(institution=project.budget.institution, budget_id=project.budget_id)
     budget_sync(budget)

@@ -49,6 +49,7 @@ from bloc.core.errors import Conflict, NotFound, PermissionDenied, Throttled, Va
 from bloc.decisions.proposals import TITLE_MAX, proposal_create
 from bloc.institutions.models import Institution
 from bloc.permissions.roles import leads
+from bloc.validation import clean_text
 
 PLACE_MAX = 200
 DESCRIPTION_MAX = 5_000
@@ -58,17 +59,6 @@ GROUP_NAME_MAX = 120
 GROUP_DESCRIPTION_MAX = 2_000
 ANONYMOUS_PER_DAY = 5
 ANONYMOUS_SCOPE = "concern.anonymous"
-
-
-def _text(field: str, value: str | None, most: int, *, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed.for_field(field, required)
-    if len(value) > most:
-        raise ValidationFailed.for_field(
-            field, _("Keep it under %(most)s characters.") % {"most": most}
-        )
-    return value
 
 
 def _photo_name(upload: Any, number: int) -> str:
@@ -140,11 +130,11 @@ def concern_report(
     permissions.require(actor, "concern.report", institution)
     if category not in Category.values:
         raise ValidationFailed.for_field("category", _("Choose a category."))
-    place = _text("place", place, PLACE_MAX, required=_("Say where it is."))
-    description = _text(
+    place = clean_text("place", place, PLACE_MAX, required=_("Say where it is."))
+    description = clean_text(
         "description", description, DESCRIPTION_MAX, required=_("Describe what is wrong.")
     )
-    photo_description = _text("photo_description", photo_description, PHOTO_DESCRIPTION_MAX)
+    photo_description = clean_text("photo_description", photo_description, PHOTO_DESCRIPTION_MAX)
     cleaned = clean_photos(photos)
     with transaction.atomic():
         if anonymous:
@@ -268,7 +258,7 @@ def concern_update(*, actor: Any, concern: Concern, text: str, state: str = "") 
     Without a state it is a note, and needs text.
     """
     permissions.require(actor, "concern.update", concern)
-    text = _text("text", text, UPDATE_MAX)
+    text = clean_text("text", text, UPDATE_MAX)
     if not state and not text:
         raise ValidationFailed.for_field("text", _("Write the update."), code="text_required")
     with transaction.atomic():
@@ -330,8 +320,8 @@ def working_group_create(
     *, actor: Any, institution: Institution, name: str, description: str = ""
 ) -> WorkingGroup:
     permissions.require(actor, "working_group.create", institution)
-    name = _text("name", name, GROUP_NAME_MAX, required=_("Give the working group a name."))
-    description = _text("description", description, GROUP_DESCRIPTION_MAX)
+    name = clean_text("name", name, GROUP_NAME_MAX, required=_("Give the working group a name."))
+    description = clean_text("description", description, GROUP_DESCRIPTION_MAX)
     with transaction.atomic():
         if WorkingGroup.objects.filter(institution=institution, name__iexact=name).exists():
             raise ValidationFailed.for_field(

@@ -43,6 +43,7 @@ from bloc.decisions.polls import poll_create
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings
 from bloc.permissions.roles import is_member
+from bloc.validation import clean_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -67,14 +68,7 @@ def apply_amendment(body: str, passage: str, replacement: str) -> str | None:
 
 
 def _required(field: str, value: str, message: str, most: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed.for_field(field, message)
-    if len(value) > most:
-        raise ValidationFailed.for_field(
-            field, _("Keep it under %(most)s characters.") % {"most": most}
-        )
-    return value
+    return clean_text(field, value, most, required=message)
 
 
 def _clean(

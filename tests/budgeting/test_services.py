@@ -240,7 +240,5 @@ def test_a_vote_threshold_leaves_out_projects_with_too_few_votes(maple, fiona, v
     assert budget.result["selected"] == [a.key]  # b fits, but had 1 vote of the 2 needed
     step = sel.steps_by_project(budget=budget)[b.key]
     assert step["reason"] == "below_threshold"
-    assert why(budget, step) == (
-        "Not funded: a project needs 2 votes to be funded, and it had 1."
-    )
+    assert why(budget, step) == ("Not funded: a project needs 2 votes to be funded, and it had 1.")
     assert budget.result["votes"] == {a.key: 2, b.key: 1}
