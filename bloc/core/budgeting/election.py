@@ -10,6 +10,9 @@ them rather than round).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 APPROVAL, CUMULATIVE, ORDINAL = "approval", "cumulative", "ordinal"
 KINDS = (APPROVAL, CUMULATIVE, ORDINAL)
@@ -39,11 +42,13 @@ class Election:
             raise ValueError(f"unknown ballot kind {self.kind!r}")
         if any(c < 0 for c in self.costs) or self.budget < 0:
             raise ValueError("costs and the budget cannot be negative")
-        if len(self.counts) != len(self.ballots) or any(n < 1 for n in self.counts):
+        if len(self.counts) != len(self.ballots) or (self.counts and min(self.counts) < 1):
             raise ValueError("each distinct ballot needs a positive count")
-        for ballot in self.ballots:
-            if len(set(ballot)) != len(ballot) or any(not 0 <= p < m for p in ballot):
-                raise ValueError(f"a ballot names a project twice or an unknown one: {ballot}")
+        bad = _first_bad_ballot(self.ballots, m)
+        if bad is not None:
+            raise ValueError(
+                f"a ballot names a project twice or an unknown one: {self.ballots[bad]}"
+            )
         if (self.kind == CUMULATIVE) != (self.points is not None):
             raise ValueError("points are given exactly for cumulative ballots")
         if self.points is not None and [len(p) for p in self.points] != [
@@ -54,3 +59,39 @@ class Election:
     @property
     def voters(self) -> int:
         return sum(self.counts)
+
+
+def _bad(ballot: tuple[int, ...], m: int) -> bool:
+    return len(set(ballot)) != len(ballot) or any(not 0 <= p < m for p in ballot)
+
+
+def _first_bad_ballot(ballots: tuple[tuple[int, ...], ...], m: int) -> int | None:
+    """The index of the first ballot naming a project twice or one not in 0..m-1.
+
+    Large elections are checked with NumPy (a real city's file has ~10^5 ballots): a
+    ballot cannot name a project twice when its projects increase, as the reader and most
+    callers give them; ballots that do not are looked at one by one, or, when there are
+    many (ranked ballots), all pairs are sorted by project to find a ballot twice."""
+    if len(ballots) < 500:
+        return next((j for j, ballot in enumerate(ballots) if _bad(ballot, m)), None)
+    lens = np.fromiter(map(len, ballots), dtype=np.intp, count=len(ballots))
+    try:
+        flat = np.fromiter(chain.from_iterable(ballots), dtype=np.int64, count=int(lens.sum()))
+    except (TypeError, ValueError, OverflowError):  # not all whole numbers: the slow way
+        return next((j for j, ballot in enumerate(ballots) if _bad(ballot, m)), None)
+    owner = np.repeat(np.arange(len(ballots)), lens)
+    unknown = (flat < 0) | (flat >= m)
+    same = owner[1:] == owner[:-1]
+    unsorted = owner[1:][same & (flat[1:] <= flat[:-1])]
+    if len(unsorted) > 1000:
+        known = ~unknown
+        projects, owners = flat[known], owner[known]
+        order = np.argsort(projects.astype(np.int16) if m < 2**15 else projects, kind="stable")
+        projects, owners = projects[order], owners[order]
+        twice = (projects[1:] == projects[:-1]) & (owners[1:] == owners[:-1])
+        unsorted = owners[1:][twice]
+    suspects = np.concatenate((owner[unknown], unsorted))
+    for j in np.unique(suspects).tolist():
+        if _bad(ballots[j], m):
+            return int(j)
+    return None
