@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,20 +39,10 @@ from bloc.concerns.views import PHOTO_CACHE_SECONDS
 from bloc.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from bloc.forms import add_domain_error, submit
 from bloc.institutions.models import Institution
-from bloc.institutions.views import get_institution, may, viewable
+from bloc.institutions.views import get_institution, may, page_refusal, viewable
 from bloc.membership.selectors import member_list
 
 # --- helpers -------------------------------------------------------------------
-
-
-def _refusal(request: HttpRequest, action: str, obj: object) -> HttpResponse | None:
-    """None if the viewer may do ``action``; else the login page or the 403 page."""
-    decision = permissions.check(request.user, action, obj)
-    if decision:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise DjangoPermissionDenied(decision.reason)
 
 
 def _project(budget: Budget, project_id: int) -> Project:
@@ -185,7 +174,7 @@ def budget_edit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
         return found
     budget, context = found
     institution = context["institution"]
-    refused = _refusal(request, "budget.manage", institution)
+    refused = page_refusal(request, "budget.manage", institution)
     if refused is not None:
         return refused
     if budget.imported_from:
@@ -280,7 +269,7 @@ def idea_submit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
     if isinstance(found, HttpResponse):
         return found
     budget, context = found
-    refused = _refusal(request, "budget.propose", context["institution"])
+    refused = page_refusal(request, "budget.propose", context["institution"])
     if refused is not None:
         return refused
     form: IdeaForm | None = IdeaForm(currency=budget.currency)
@@ -393,7 +382,7 @@ def project_review(
     if isinstance(found, HttpResponse):
         return found
     budget, context = found
-    refused = _refusal(request, "budget.review", budget)
+    refused = page_refusal(request, "budget.review", budget)
     if refused is not None:
         return refused
     project = _project(budget, project_id)
@@ -436,7 +425,7 @@ def ideas_merge(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
     if isinstance(found, HttpResponse):
         return found
     budget, context = found
-    refused = _refusal(request, "budget.review", budget)
+    refused = page_refusal(request, "budget.review", budget)
     if refused is not None:
         return refused
     ideas = [p for p in sel.projects_of(budget=budget) if p.status != ProjectStatus.MERGED]
@@ -483,7 +472,7 @@ def project_update(
     if isinstance(found, HttpResponse):
         return found
     budget, context = found
-    refused = _refusal(request, "budget.track", budget)
+    refused = page_refusal(request, "budget.track", budget)
     if refused is not None:
         return refused
     project = _project(budget, project_id)

@@ -36,16 +36,21 @@ def require_page(request: HttpRequest, action: str, obj: object) -> None:
         raise DjangoPermissionDenied(decision.reason)
 
 
+def page_refusal(request: HttpRequest, action: str, obj: object) -> HttpResponse | None:
+    """None if the viewer may do ``action`` on ``obj``; else a visitor who is not logged
+    in is sent to log in (the response), and anyone else gets the 403 page with the reason."""
+    decision = permissions.check(request.user, action, obj)
+    if decision:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise DjangoPermissionDenied(decision.reason)
+
+
 def viewable(request: HttpRequest, slug: str, action: str) -> Institution | HttpResponse:
-    """The institution if ``action`` lets the viewer see its page; a visitor who is not
-    logged in is sent to log in, anyone else gets the 403 page with the reason."""
+    """The institution if ``action`` lets the viewer see its page (see ``page_refusal``)."""
     institution = get_institution(slug)
-    decision = permissions.check(request.user, action, institution)
-    if not decision:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise DjangoPermissionDenied(decision.reason)
-    return institution
+    return page_refusal(request, action, institution) or institution
 
 
 def may(request: HttpRequest, action: str, obj: object) -> bool:
