@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bloc.meetings",
     "bloc.events",
     "bloc.budgeting",
+    "bloc.confederation",
     "bloc.demo",
 ]
 

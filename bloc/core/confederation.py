@@ -117,14 +117,15 @@ def roll_up(
         visiting.add(node)
         below = [(m, visit(m)) for m in councils[node].members]
         visiting.discard(node)
-        results[node] = _decide(councils[node], below)
+        results[node] = decide(councils[node], below)
         return results[node]
 
     visit(root)
     return results
 
 
-def _decide(council: Council, below: list[tuple[str, NodeResult]]) -> NodeResult:
+def decide(council: Council, below: list[tuple[str, NodeResult]]) -> NodeResult:
+    """A council's result from its members' (name, result), under its rule and quorum."""
     counted = {name: r.position for name, r in below}
     a_for = sum(1 for _, r in below if r.position == FOR)
     a_against = sum(1 for _, r in below if r.position == AGAINST)

@@ -30,6 +30,7 @@ from bloc.core import polls as poll_rules
 from bloc.core import proposals as proposal_rules
 from bloc.core.errors import Conflict, ValidationFailed
 from bloc.decisions.messages import spec_problem
+from bloc.decisions.signals import poll_counted
 from bloc.decisions.models import (
     Amendment,
     EligibleVoter,
@@ -242,6 +243,7 @@ def _close(poll: Poll) -> None:
             },
         )
         _apply_outcome(locked)
+        poll_counted.send(sender=Poll, poll=locked)
         if connection.vendor == "postgresql" and locked.secret:
             _restamp_secret_rows(locked)
         poll.refresh_from_db()

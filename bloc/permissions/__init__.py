@@ -77,6 +77,7 @@ from bloc.permissions import (  # noqa: E402,F401
     accounts,
     budgeting,
     concerns,
+    confederation,
     decisions,
     events,
     institutions,

@@ -1,0 +1,238 @@
+"""The whole path: join, elect, mandate, the council's vote, deviation, recall,
+a question rising from a block, a double majority, ratification rolled up the tree."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from bloc.actors import SYSTEM
+from bloc.core.errors import Conflict, PermissionDenied
+from tests.confederation.conftest import AGAINST, FOR, vote_all
+from tests.decisions.conftest import close_now
+
+pytestmark = pytest.mark.django_db
+
+
+def soon() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=2)
+
+
+def test_an_assembly_joins_by_its_own_vote(world):
+    from bloc.confederation.councils import council_create, join_vote
+
+    newcomer = world.blocks["a"]
+
+    east = council_create(actor=SYSTEM, chapter=world.chapter, name="Eastside", level=1)
+    # Block A already sits in Northside, a council of the same level.
+    with pytest.raises(Conflict) as refused:
+        join_vote(
+            actor=newcomer.facilitator,
+            institution=newcomer.institution,
+            council=east,
+            closes_at=soon(),
+        )
+    assert refused.value.code == "same_level"
+    assert "Northside" in refused.value.message
+
+
+def test_join_leave_elect_recall_through_polls(world, chapter):
+    from bloc.confederation.councils import (
+        council_create,
+        election_vote,
+        join_vote,
+        leave_vote,
+        recall_vote,
+        seat_of,
+        sitting,
+    )
+    from bloc.confederation.models import AssemblyVote
+
+    east = council_create(
+        actor=SYSTEM, chapter=chapter, name="Eastside", level=1, delegates_per_member=2
+    )
+    a = world.blocks["a"]
+    leave = leave_vote(
+        actor=a.facilitator, institution=a.institution, council=world.north, closes_at=soon()
+    )
+    vote_all(leave.poll, a.people, FOR)
+    close_now(leave.poll)
+    leave.refresh_from_db()
+    assert leave.result == "left"
+    assert seat_of(world.north, a.institution) is None
+    world.delegates["a"].refresh_from_db()
+    assert world.delegates["a"].end_reason == "left"
+
+    join = join_vote(actor=a.facilitator, institution=a.institution, council=east, closes_at=soon())
+    vote_all(join.poll, a.people, FOR)
+    close_now(join.poll)
+    seat = seat_of(east, a.institution)
+    assert seat is not None
+
+    candidates = [p.pk for p in a.people[:3]]
+    election = election_vote(
+        actor=a.facilitator,
+        institution=a.institution,
+        council=east,
+        candidates=candidates,
+        closes_at=soon(),
+    )
+    assert election.poll.rule == "stv" and election.poll.seats == 2
+    from bloc.decisions.voting import vote
+
+    for person in a.people:
+        vote(actor=person, poll=election.poll, data={"0": 1, "1": 2, "2": 3})
+    close_now(election.poll)
+    election.refresh_from_db()
+    assert election.result == "elected"
+    assert {d.user_id for d in sitting(seat)} == {a.people[0].pk, a.people[1].pk}
+
+    delegate = next(d for d in sitting(seat) if d.user_id == a.people[1].pk)
+    outsider = world.blocks["d"].people[2]
+    with pytest.raises(PermissionDenied) as refused:
+        recall_vote(actor=outsider, delegate=delegate, reason="Not ours to say", closes_at=soon())
+    assert "Block A" in refused.value.message
+    assert not AssemblyVote.objects.filter(kind="recall").exists()
+
+    recall = recall_vote(
+        actor=a.people[3], delegate=delegate, reason="Voted against us", closes_at=soon()
+    )
+    vote_all(recall.poll, a.people, FOR)
+    close_now(recall.poll)
+    delegate.refresh_from_db()
+    assert delegate.end_reason == "recalled" and delegate.ended_on == timezone.localdate()
+    assert [d.user_id for d in sitting(seat)] == [a.people[0].pk]
+    # A replacement fills the empty seat.
+    replacement = election_vote(
+        actor=a.facilitator,
+        institution=a.institution,
+        council=east,
+        candidates=[a.people[2].pk],
+        closes_at=soon(),
+    )
+    vote_all(replacement.poll, a.people, FOR)
+    close_now(replacement.poll)
+    assert {d.user_id for d in sitting(seat)} == {a.people[0].pk, a.people[2].pk}
+
+
+def test_mandates_deviation_and_council_decision(world):
+    from bloc.confederation.models import DelegateVote
+    from bloc.confederation.questions import (
+        delegate_vote,
+        question_close,
+        question_create,
+        voting_open,
+    )
+
+    north = world.north
+    convener = world.blocks["a"].people[1]  # a's delegate sits in Northside
+    question = question_create(
+        actor=convener,
+        council=north,
+        title="Close Elm Street to cars on Sundays",
+        mandates_close_at=soon(),
+    )
+    polls = {
+        v.institution.slug: v.poll
+        for v in question.assembly_votes.select_related("poll", "institution")
+    }
+    assert set(polls) == {"block-a", "block-b"}
+    with pytest.raises(Conflict):
+        voting_open(actor=convener, question=question)
+    vote_all(polls["block-a"], world.blocks["a"].people, FOR)
+    vote_all(polls["block-b"], world.blocks["b"].people, AGAINST)
+    for poll in polls.values():
+        close_now(poll)
+    question = voting_open(actor=convener, question=question)
+    seat_a, seat_b = world.seats["a"].node, world.seats["b"].node
+    assert question.mandates == {seat_a: "for", seat_b: "against"}
+    delegate_vote(actor=world.blocks["a"].people[1], question=question, position="for")
+    deviant = delegate_vote(actor=world.blocks["b"].people[1], question=question, position="for")
+    assert deviant.deviated and deviant.mandate == "against"
+    with pytest.raises(PermissionDenied):
+        delegate_vote(actor=world.blocks["c"].people[1], question=question, position="against")
+    question = question_close(actor=convener, question=question)
+    assert question.state == "carried"
+    assert question.decision["assemblies_for"] == 2
+    assert DelegateVote.objects.filter(question=question).count() == 2
+
+
+def test_a_proposal_rises_is_decided_by_double_majority_and_ratified_up_the_tree(world):
+    from bloc.confederation.questions import (
+        delegate_vote,
+        question_close,
+        question_from_proposal,
+        question_send_up,
+        ratification_send,
+        ratification_sync,
+    )
+    from bloc.decisions.models import Proposal
+
+    a = world.blocks["a"]
+    proposal = Proposal.objects.create(
+        institution=a.institution,
+        title="A city tenants' fund",
+        body="Pool rent strikes.",
+        author=a.facilitator,
+        rule="majority",
+        state="adopted",
+    )
+    in_north = question_from_proposal(actor=a.facilitator, proposal=proposal, council=world.north)
+    assert in_north.state == "voting" and in_north.origin_proposal == proposal
+    delegate_vote(actor=a.people[1], question=in_north, position="for")
+    delegate_vote(actor=world.blocks["b"].people[1], question=in_north, position="for")
+    in_north = question_close(actor=a.people[1], question=in_north)
+    assert in_north.state == "carried"
+    in_city = question_send_up(actor=a.people[1], question=in_north)
+    assert in_city.council == world.city and in_city.origin_question == in_north
+    # North's delegate for, South's against: one assembly each, no majority of assemblies.
+    delegate_vote(actor=a.people[1], question=in_city, position="for")
+    delegate_vote(actor=world.blocks["c"].people[1], question=in_city, position="for")
+    in_city = question_close(actor=a.people[1], question=in_city)
+    assert in_city.state == "carried"
+    assert in_city.decision["majority_of_assemblies"] and in_city.decision["majority_of_members"]
+
+    in_city = ratification_send(actor=a.people[1], question=in_city, closes_at=soon())
+    polls = {
+        v.institution.slug: v.poll
+        for v in in_city.assembly_votes.filter(kind="ratify").select_related("poll", "institution")
+    }
+    assert set(polls) == {"block-a", "block-b", "block-c", "block-d"}
+    # North: a (4) for, b (2) against -> one assembly each: not a majority of assemblies
+    # (Northside counts assemblies) -> against. South (weighted): c (3) against, d (6)
+    # for -> for. City (double): one council each way -> not carried.
+    vote_all(polls["block-a"], world.blocks["a"].people, FOR)
+    vote_all(polls["block-b"], world.blocks["b"].people, AGAINST)
+    vote_all(polls["block-c"], world.blocks["c"].people, AGAINST)
+    vote_all(polls["block-d"], world.blocks["d"].people, FOR)
+    for poll in polls.values():
+        close_now(poll)
+    in_city.refresh_from_db()
+    assert in_city.state == "not_ratified"
+    results = in_city.ratification["ratify"]
+    north, south, city = (f"c{c.pk}" for c in (world.north, world.south, world.city))
+    assert results[north]["position"] == "against"
+    assert results[south]["position"] == "for" and results[south]["weight_for"] == 6
+    assert results[city]["position"] == "against"
+    assert results[city]["weight"] == 15
+    assert ratification_sync(in_city).state == "not_ratified"
+
+
+def test_a_cycle_is_refused_and_nothing_is_written(world):
+    from bloc.confederation.models import Question, Seat
+    from bloc.confederation.questions import question_create
+
+    before = (Seat.objects.count(), Question.objects.count())
+    # The city council cannot join Northside, which sits in it.
+    with pytest.raises(Conflict) as refused:
+        question_create(
+            actor=SYSTEM,
+            council=world.city,
+            title="Join Northside",
+            effect={"join": world.north.pk},
+        )
+    assert refused.value.code == "cycle"
+    assert "cycle" in refused.value.message
+    assert (Seat.objects.count(), Question.objects.count()) == before
