@@ -17,6 +17,7 @@ from bloc import permissions
 from bloc.actors import SYSTEM
 from bloc.budgeting.models import Budget
 from bloc.concerns.models import Concern
+from bloc.confederation.councils import council_create, delegate_add, seat_add
 from bloc.core.errors import PermissionDenied
 from bloc.decisions.models import Proposal, Task
 from bloc.institutions import services as institution_services
@@ -98,7 +99,11 @@ def world(maple, chapter):
         + datetime.timedelta(days=2),
     )  # fmt: skip
     budget.reviewers.add(people["verified"])
+    council = council_create(actor=SYSTEM, chapter=chapter, name="Riverside Council")
+    seat = seat_add(actor=SYSTEM, council=council, member=maple)
+    delegate_add(actor=SYSTEM, seat=seat, user=people["verified"])
     return {
+        "council": council,
         "budget": budget,
         "concern": concern,
         "people": people,
@@ -119,7 +124,7 @@ def target(world, name):
         return world["memberships"]["member"]
     if name == "resident_self":
         return world["people"]["resident"]
-    if name in ("proposal", "task", "concern", "budget"):
+    if name in ("proposal", "task", "concern", "budget", "council"):
         return world[name]
     return None
 
@@ -184,6 +189,12 @@ MATRIX = [
     ("budget.propose", "maple", MEMBERS),
     ("budget.review", "budget", LEADERS | {"verified"}),
     ("budget.track", "budget", LEADERS | {"verified"}),
+    # Councils are public. The verified member is Maple Street's delegate to the council.
+    ("council.view", "council", set(PERSONAS)),
+    ("council.create", "chapter", LEADERS),
+    ("council.convene", "council", {"organizer", "verified"}),
+    ("council.assembly_vote", "maple", LEADERS | {"secretary"}),
+    ("delegate.recall", "maple", VERIFIED),
 ]
 
 
