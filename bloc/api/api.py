@@ -11,6 +11,7 @@ from bloc.api.auth import REQUIRED
 from bloc.audit.api import router as audit_router
 from bloc.budgeting.api import router as budgets_router
 from bloc.concerns.api import router as concerns_router
+from bloc.confederation.api import router as councils_router
 from bloc.decisions.poll_api import router as polls_router
 from bloc.decisions.proposal_api import router as proposals_router
 from bloc.events.api import router as events_router
@@ -47,3 +48,4 @@ api.add_router("/institutions", meetings_router)
 api.add_router("/institutions", concerns_router)
 api.add_router("/institutions", events_router)
 api.add_router("/institutions", budgets_router)
+api.add_router("/councils", councils_router)
