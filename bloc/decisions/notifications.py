@@ -93,7 +93,12 @@ def _send(messages: Iterable[EmailMessage]) -> int:
 
 
 def notify_poll_opened(poll: Poll) -> int:
-    """Tell every eligible voter that the poll is open; returns the emails sent."""
+    """Tell every eligible voter that the poll is open; returns the emails sent.
+
+    Sent after the opening commits; nothing is sent if the poll has closed by then
+    (e.g. data loaded in one transaction): "vote now" would be wrong."""
+    if not Poll.objects.filter(pk=poll.pk, closed_at=None, cancelled_at=None).exists():
+        return 0
     return _send(_message(poll, user, "opened") for user in _recipients(poll))
 
 

@@ -22,6 +22,7 @@ from bloc.demo import people
 from bloc.demo.budgeting import load_budgets
 from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
 from bloc.demo.concerns import load_concerns
+from bloc.demo.confederation import load_confederation
 from bloc.demo.decisions import load_decisions
 from bloc.demo.events import load_events
 from bloc.demo.meetings import load_meetings
@@ -140,6 +141,7 @@ def load_demo() -> Summary:
         load_events(institutions, logins)
         load_meetings(institutions, logins)
         load_budgets(institutions, logins)
+        load_confederation(institutions, logins)
     return summary
 
 

@@ -98,3 +98,15 @@ def test_a_member_stops_and_resumes_poll_emails(client, maple, voters):  # type:
     assert AuditEvent.objects.filter(action="poll_emails.resume").count() == 1
     client.logout()
     assert client.get(page).status_code == 302  # login required
+
+
+def test_no_vote_now_email_for_a_poll_closed_before_the_email_went_out(
+    maple, voters, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from tests.decisions.conftest import close_now
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        close_now(open_poll(maple, voters[0]))
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []

@@ -54,6 +54,22 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     assert set(RoleTerm.objects.values_list("role", flat=True)) == {*Role.values, "garden-keeper"}
     assert audit_verify().ok
 
+    # Three levels (blocks -> neighborhoods -> city) and a question ratified up the tree,
+    # with one delegate's deviation from their mandate; another awaits the facilitator.
+    from bloc.confederation.models import Question, Seat
+
+    city = Question.objects.get(state="ratified").council
+    assert (city.level, city.rule) == (2, "double")
+    maple_seat = Seat.objects.get(institution__slug="maple-street-block", left_at=None)
+    assert Seat.objects.filter(member_council=maple_seat.council, council=city).exists()
+    ratified = Question.objects.get(council=city)
+    assert ratified.origin_question.origin_proposal.institution.slug == "maple-street-block"
+    assert [v.deviated for v in ratified.votes.all()].count(True) == 1
+    assert ratified.ratification["ratify"][f"c{city.pk}"]["position"] == "for"
+    waiting = Question.objects.get(state="voting")
+    assert waiting.council == maple_seat.council
+    assert not waiting.votes.filter(delegate__user__email="facilitator@demo.bloc.example")
+
     counts = (
         User.objects.count(),
         Membership.objects.count(),
