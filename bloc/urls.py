@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/speaking/", include("bloc.meetings.profile_urls")),
     path("calendar/", include("bloc.events.calendar_urls")),
     path("institutions/", include("bloc.membership.urls")),
+    path("councils/", include("bloc.confederation.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

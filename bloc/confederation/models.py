@@ -151,6 +151,8 @@ class Question(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="questions")
     title = models.CharField(_("question"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    # A ranked question's options (the council ranks them); empty: a motion (for/against).
+    options = models.JSONField(default=list, blank=True)
     # Where it came from: an assembly's adopted proposal, or a lower council's question.
     origin_proposal = models.ForeignKey(
         "decisions.Proposal",
@@ -194,9 +196,13 @@ class DelegateVote(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
     delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="votes")
-    position = models.CharField(max_length=8, choices=Position.choices)
+    position = models.CharField(max_length=8, choices=Position.choices, blank=True)
     # The mandate when the vote was cast ("" when the assembly decided none).
     mandate = models.CharField(max_length=8, blank=True)
+    # A ranked question: the delegate's ranking and their mandate's (tiers of option
+    # indices, best first; bloc.core.ranked_mandates); position and mandate stay "".
+    ranking = models.JSONField(null=True, blank=True)
+    mandate_ranking = models.JSONField(null=True, blank=True)
     cast_at = models.DateTimeField()
 
     class Meta:
@@ -210,6 +216,8 @@ class DelegateVote(models.Model):
 
     @property
     def deviated(self) -> bool:
+        if self.mandate_ranking:
+            return self.ranking != self.mandate_ranking
         return bool(self.mandate) and self.position != self.mandate
 
 
