@@ -24,8 +24,9 @@ the nodes on those paths can change (a property the tests check).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
 POSITIONS = (FOR, AGAINST, ABSTAIN)
@@ -90,25 +91,41 @@ def roll_up(
     councils: Mapping[str, Council], assemblies: Mapping[str, Assembly], root: str
 ) -> dict[str, NodeResult]:
     """Every node's result, from the assemblies' positions up to ``root``."""
+    return walk(councils, assemblies, root, lambda a: NodeResult(a.position, a.members), decide)
+
+
+Leaf = TypeVar("Leaf")
+Result = TypeVar("Result")
+
+
+def walk(
+    councils: Mapping[str, Council],
+    leaves: Mapping[str, Leaf],
+    root: str,
+    leaf: Callable[[Leaf], Result],
+    council: Callable[[Council, list[tuple[str, Result]]], Result],
+) -> dict[str, Result]:
+    """Every node's result under ``root``, leaves first: ``leaf(value)`` for a leaf,
+    ``council(council, [(member, result), ...])`` for a council. ``TreeProblem`` when
+    the councils do not form a tree (a cycle, an unknown member, one in two councils)."""
     parents: dict[str, str] = {}
-    for name, council in councils.items():
-        if name in assemblies:
+    for name, c in councils.items():
+        if name in leaves:
             raise TreeProblem(f"{name!r} is both a council and an assembly")
-        for member in council.members:
-            if member not in councils and member not in assemblies:
+        for member in c.members:
+            if member not in councils and member not in leaves:
                 raise TreeProblem(f"council {name!r} names unknown member {member!r}")
             if member in parents:
                 raise TreeProblem(f"{member!r} sits in two councils: {parents[member]!r}, {name!r}")
             parents[member] = name
-    results: dict[str, NodeResult] = {}
+    results: dict[str, Result] = {}
     visiting: set[str] = set()
 
-    def visit(node: str) -> NodeResult:
+    def visit(node: str) -> Result:
         if node in results:
             return results[node]
-        if node in assemblies:
-            leaf = assemblies[node]
-            results[node] = NodeResult(leaf.position, leaf.members)
+        if node in leaves:
+            results[node] = leaf(leaves[node])
             return results[node]
         if node not in councils:
             raise TreeProblem(f"unknown node {node!r}")
@@ -117,7 +134,7 @@ def roll_up(
         visiting.add(node)
         below = [(m, visit(m)) for m in councils[node].members]
         visiting.discard(node)
-        results[node] = decide(councils[node], below)
+        results[node] = council(councils[node], below)
         return results[node]
 
     visit(root)
