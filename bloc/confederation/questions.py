@@ -16,6 +16,7 @@ it), applied when it is carried.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from bloc import permissions
 from bloc.actors import SYSTEM
 from bloc.audit.services import audit_append
 from bloc.confederation import councils as council_services
+from bloc.confederation import rollup
 from bloc.confederation.models import (
     AssemblyVote,
     AssemblyVoteKind,
@@ -49,6 +51,7 @@ from bloc.confederation.rollup import (
 from bloc.confederation.tree import load_tree
 from bloc.core import confederation as core
 from bloc.core import proposals as proposal_rules
+from bloc.core import ranked_mandates as ranked
 from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.decisions.models import Poll, Proposal
 from bloc.decisions.polls import poll_create, poll_sync
@@ -72,12 +75,15 @@ def question_create(
     body: str = "",
     mandates_close_at: datetime | None = None,
     effect: dict[str, int] | None = None,
+    options: Sequence[str] = (),
     origin_proposal: Proposal | None = None,
     origin_question: Question | None = None,
     check_permission: bool = True,
 ) -> Question:
     """Put a question to the council. With ``mandates_close_at`` every assembly below it
-    first decides its mandate by a poll closing then; without, the delegates vote now."""
+    first decides its mandate by a poll closing then; without, the delegates vote now.
+    With ``options`` the council ranks them (assemblies rank them by Schulze's method)
+    instead of deciding for or against."""
     if check_permission:
         permissions.require(actor, "council.convene", council)
     title = clean_text("title", title, 200, required=_("Give the question a title."))
@@ -85,6 +91,11 @@ def question_create(
     effect = dict(effect or {})
     if effect:
         _check_effect(council, effect)
+    options = _clean_options(options)
+    if options and effect:
+        raise ValidationFailed.for_field(
+            "options", _("A question that changes the council is decided for or against.")
+        )
     if mandates_close_at is not None:
         _future("mandates_close_at", mandates_close_at)
     tree = load_tree(council.chapter_id)
@@ -97,6 +108,7 @@ def question_create(
             title=title,
             body=body,
             effect=effect,
+            options=options,
             origin_proposal=origin_proposal,
             origin_question=origin_question,
             state=QuestionState.MANDATING if mandates_close_at else QuestionState.VOTING,
@@ -113,6 +125,7 @@ def question_create(
                 "council": council.slug,
                 "title": title,
                 "effect": effect,
+                "options": options,
                 "proposal": origin_proposal.pk if origin_proposal else None,
                 "from_question": origin_question.pk if origin_question else None,
             },
@@ -120,6 +133,33 @@ def question_create(
         if mandates_close_at is not None:
             _send_down(actor, question, assemblies, AssemblyVoteKind.MANDATE, mandates_close_at)
     return question
+
+
+MAX_OPTIONS = 12
+
+
+def _clean_options(options: Sequence[str]) -> list[str]:
+    names = [clean_text("options", o, 200) for o in options]
+    names = [n for n in names if n]
+    if not names:
+        return []
+    if len(names) < 2 or len(names) > MAX_OPTIONS:
+        raise ValidationFailed.for_field(
+            "options", _("A ranked question has from 2 to %(n)s options.") % {"n": MAX_OPTIONS}
+        )
+    if len({n.casefold() for n in names}) != len(names):
+        raise ValidationFailed.for_field("options", _("Each option must be different."))
+    return names
+
+
+def winner_name(question: Question) -> str | None:
+    """A ranked question's option the council put first alone, once decided."""
+    first = (
+        ranked.winner(rollup.from_json({"c": question.decision})["c"].ranking)
+        if (question.options and question.decision)
+        else None
+    )
+    return None if first is None else question.options[first]
 
 
 def _send_down(
@@ -131,18 +171,28 @@ def _send_down(
             "council": question.council.name,
             "title": question.title,
         }
+    elif question.options:
+        title = _("Ratify %(council)s's decision: %(title)s — %(option)s") % {
+            "council": question.council.name,
+            "title": question.title,
+            "option": winner_name(question),
+        }
     else:
         title = _("Ratify %(council)s's decision: %(title)s") % {
             "council": question.council.name,
             "title": question.title,
         }
+    ranked_mandate = kind == AssemblyVoteKind.MANDATE and bool(question.options)
     for institution in Institution.objects.filter(pk__in=assemblies).select_related("chapter"):
         poll = poll_create(
             actor=actor,
             institution=institution,
             title=title[:200],
             description=question.body,
-            rule=recall_rule(institution),
+            # A ranked mandate is a ranked poll counted by Schulze's method (the order
+            # of its strongest paths is the assembly's ranking).
+            rule="schulze" if ranked_mandate else recall_rule(institution),
+            options=question.options if ranked_mandate else (),
             secret=True,
             opens_at=timezone.now(),
             closes_at=closes_at,
@@ -306,7 +356,7 @@ def voting_open(*, actor: object, question: Question) -> Question:
     _sync_polls(question, AssemblyVoteKind.MANDATE, question.mandates_close_at)
     results = question_roll_up(question, AssemblyVoteKind.MANDATE)
     council_node = f"c{question.council_id}"
-    mandates = dict(results[council_node].counted) if council_node in results else {}
+    mandates = rollup.plain(dict(results[council_node].counted)) if council_node in results else {}
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.state != QuestionState.MANDATING:
@@ -322,9 +372,28 @@ def voting_open(*, actor: object, question: Question) -> Question:
     return locked
 
 
-def delegate_vote(*, actor: object, question: Question, position: str) -> DelegateVote:
-    """A sitting delegate votes (or changes their vote) while the council votes."""
-    if position not in Position.values:
+def delegate_vote(
+    *,
+    actor: object,
+    question: Question,
+    position: str = "",
+    ranking: Sequence[Sequence[int]] | None = None,
+) -> DelegateVote:
+    """A sitting delegate votes (or changes their vote) while the council votes: a
+    position, or for a ranked question a ranking (tiers of option indices, best first)."""
+    tiers: list[list[int]] | None = None
+    if question.options:
+        if not ranking or not any(ranking):
+            raise ValidationFailed.for_field("ranking", _("Rank the options."))
+        try:
+            normalised = ranked.normal(ranking, len(question.options))
+        except (ValueError, TypeError):
+            raise ValidationFailed.for_field(
+                "ranking", _("Give each option one rank, with 1 for the one you prefer.")
+            ) from None
+        tiers = [list(t) for t in normalised]
+        position = ""
+    elif position not in Position.values:
         raise ValidationFailed.for_field("position", _("Choose for, against or abstain."))
     today = timezone.localdate()
     delegate = (
@@ -347,10 +416,13 @@ def delegate_vote(*, actor: object, question: Question, position: str) -> Delega
         if locked.state != QuestionState.VOTING:
             raise Conflict(_("The council is not voting on this question."), code="not_voting")
         mandate = (locked.mandates or {}).get(delegate.seat.node) or ""
+        defaults: dict[str, Any] = {"position": position, "cast_at": timezone.now()}
+        if tiers is not None:
+            defaults |= {"ranking": tiers, "mandate_ranking": mandate or None, "mandate": ""}
+        else:
+            defaults["mandate"] = mandate
         vote, created = DelegateVote.objects.update_or_create(
-            question=locked,
-            delegate=delegate,
-            defaults={"position": position, "mandate": mandate, "cast_at": timezone.now()},
+            question=locked, delegate=delegate, defaults=defaults
         )
         audit_append(
             actor=actor,
@@ -359,6 +431,7 @@ def delegate_vote(*, actor: object, question: Question, position: str) -> Delega
             data={
                 "delegate": delegate.pk,
                 "position": position,
+                "ranking": tiers,
                 "mandate": mandate,
                 "changed": not created,
             },
@@ -378,31 +451,44 @@ def member_position(positions: list[str]) -> str | None:
     return core.ABSTAIN
 
 
-def council_result(question: Question) -> core.NodeResult:
-    """The council's result from its delegates' votes, under its rule and quorum."""
+def council_result(question: Question) -> Any:
+    """The council's result from its delegates' votes, under its rule and quorum: a
+    ``NodeResult``, or a ``RankedResult`` for a ranked question."""
     council = question.council
     tree = load_tree(council.chapter_id)
     node = f"c{council.pk}"
     weights = member_counts(tree.assemblies_below(council.pk))
     everyone = roll_up(tree, council.pk, {}, weights)
-    by_member: dict[str, list[str]] = {m: [] for m in tree.children.get(node, [])}
-    for seat_node, position in (
-        (v.delegate.seat.node, v.position)
-        for v in DelegateVote.objects.filter(question=question).select_related("delegate__seat")
-    ):
-        by_member.setdefault(seat_node, []).append(position)
+    by_member: dict[str, list[Any]] = {m: [] for m in tree.children.get(node, [])}
+    for vote in DelegateVote.objects.filter(question=question).select_related("delegate__seat"):
+        by_member.setdefault(vote.delegate.seat.node, []).append(
+            ranked.normal(vote.ranking, len(question.options))
+            if question.options
+            else vote.position
+        )
     members = tuple(by_member)
+
+    def weight(m: str) -> int:
+        return everyone[m].weight if m in everyone else 0
+
+    if question.options:
+        n = len(question.options)
+        if not members:
+            return ranked.RankedResult(None, 0, quorum_met=False)
+        below_ranked = [
+            (
+                m,
+                ranked.RankedResult(
+                    ranked.combine([(r, 1) for r in by_member[m]], n) if by_member[m] else None,
+                    weight(m),
+                ),
+            )
+            for m in members
+        ]
+        return ranked.decide_ranked(core_council(council, members), below_ranked, n)
     if not members:
         return core.NodeResult(None, 0, quorum_met=False)
-    below = [
-        (
-            m,
-            core.NodeResult(
-                member_position(by_member[m]), everyone[m].weight if m in everyone else 0
-            ),
-        )
-        for m in members
-    ]
+    below = [(m, core.NodeResult(member_position(by_member[m]), weight(m))) for m in members]
     return core.decide(core_council(council, members), below)
 
 
@@ -414,7 +500,10 @@ def question_close(*, actor: object, question: Question) -> Question:
         locked = Question.objects.select_for_update().select_related("council").get(pk=question.pk)
         if locked.state != QuestionState.VOTING:
             raise Conflict(_("The council is not voting on this question."), code="not_voting")
-        carried = result.position == core.FOR
+        if question.options:  # ranked: carried when one option comes first alone
+            carried = ranked.winner(result.ranking) is not None
+        else:
+            carried = result.position == core.FOR
         locked.state = QuestionState.CARRIED if carried else QuestionState.NOT_CARRIED
         locked.decided_at = timezone.now()
         locked.decision = as_json({"council": result})["council"]

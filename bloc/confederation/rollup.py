@@ -17,6 +17,7 @@ from django.db.models import Count
 from bloc.confederation.models import AssemblyVote, Council, Question
 from bloc.confederation.tree import Tree, load_tree
 from bloc.core import confederation as core
+from bloc.core import ranked_mandates as ranked
 from bloc.membership.models import Membership
 
 
@@ -60,6 +61,23 @@ def core_council(council: Council, members: tuple[str, ...]) -> core.Council:
     return core.Council(members, council.rule, quorum_count(council, len(members)))
 
 
+def _tree_for(
+    tree: Tree, root: int, leaf: Any
+) -> tuple[dict[str, core.Council], dict[str, Any]] | None:
+    """The core's councils and leaves under council ``root`` (``leaf(institution_id)``);
+    None when nobody sits under it."""
+    councils: dict[str, core.Council] = {}
+    leaves: dict[str, Any] = {}
+    for node in [f"c{root}", *tree.below(f"c{root}")]:
+        if node[0] == "i":
+            leaves[node] = leaf(int(node[1:]))
+        elif tree.children.get(node):
+            councils[node] = core_council(tree.councils[int(node[1:])], tuple(tree.children[node]))
+        else:  # a council nobody has joined yet speaks for nobody
+            leaves[node] = leaf(None)
+    return None if f"c{root}" in leaves else (councils, leaves)
+
+
 def roll_up(
     tree: Tree,
     root: int,
@@ -68,25 +86,55 @@ def roll_up(
 ) -> dict[str, core.NodeResult]:
     """Every node's result under council ``root``: ``positions`` and ``weights`` by
     institution id (a missing position: the assembly took none)."""
-    councils: dict[str, core.Council] = {}
-    assemblies: dict[str, core.Assembly] = {}
-    for node in [f"c{root}", *tree.below(f"c{root}")]:
-        if node[0] == "i":
-            pk = int(node[1:])
-            assemblies[node] = core.Assembly(weights.get(pk, 0), positions.get(pk))
-        elif tree.children.get(node):
-            councils[node] = core_council(tree.councils[int(node[1:])], tuple(tree.children[node]))
-        else:  # a council nobody has joined yet speaks for nobody
-            assemblies[node] = core.Assembly(0, None)
-    if f"c{root}" in assemblies:
+    built = _tree_for(
+        tree,
+        root,
+        lambda pk: (
+            core.Assembly(0, None)
+            if pk is None
+            else core.Assembly(weights.get(pk, 0), positions.get(pk))
+        ),
+    )
+    if built is None:
         return {f"c{root}": core.NodeResult(None, 0, quorum_met=False)}
-    return core.roll_up(councils, assemblies, f"c{root}")
+    return core.roll_up(*built, f"c{root}")
 
 
-def question_roll_up(
-    question: Question, kind: str, tree: Tree | None = None
-) -> dict[str, core.NodeResult]:
-    """The mandates (``kind="mandate"``) or the ratification (``"ratify"``) so far.
+def rank_up(
+    tree: Tree,
+    root: int,
+    rankings: dict[int, ranked.Ranking | None],
+    weights: dict[int, int],
+    options: int,
+) -> dict[str, ranked.RankedResult]:
+    """As ``roll_up``, for a ranked question: each assembly's ranking."""
+    built = _tree_for(
+        tree,
+        root,
+        lambda pk: (
+            ranked.RankedAssembly(0, None)
+            if pk is None
+            else ranked.RankedAssembly(weights.get(pk, 0), rankings.get(pk))
+        ),
+    )
+    if built is None:
+        return {f"c{root}": ranked.RankedResult(None, 0, quorum_met=False)}
+    return ranked.rank_up(*built, f"c{root}", options)
+
+
+def poll_ranking(
+    result: dict[str, Any] | None, outcome: str, closed: bool
+) -> ranked.Ranking | None:
+    """The order an assembly's ranked (Schulze) poll put the options in, or None."""
+    if not closed or not result or outcome == "no_quorum" or not result.get("total_ballots"):
+        return None
+    paths = (result.get("pairwise") or {}).get("strongest_paths")
+    return ranked.from_paths(paths) if paths else None
+
+
+def question_roll_up(question: Question, kind: str, tree: Tree | None = None) -> dict[str, Any]:
+    """The mandates (``kind="mandate"``) or the ratification (``"ratify"``) so far:
+    ``NodeResult``s, or ``RankedResult``s for a ranked question's mandates.
 
     An assembly's weight is its poll's electorate once the poll has opened (who could
     vote then), else its verified members today.
@@ -99,20 +147,55 @@ def question_roll_up(
         "poll__closed_at",
         "poll__electorate",
     )
-    positions: dict[int, str | None] = {}
+    is_ranked = bool(question.options) and kind == "mandate"
+    positions: dict[int, Any] = {}
     weights: dict[int, int] = {}
     for pk, outcome, result, closed_at, electorate in rows:
-        positions[pk] = poll_position(outcome, result, closed_at is not None)
+        closed = closed_at is not None
+        positions[pk] = (
+            poll_ranking(result, outcome, closed)
+            if is_ranked
+            else poll_position(outcome, result, closed)
+        )
         if electorate is not None:
             weights[pk] = electorate
     missing = [pk for pk in tree.assemblies_below(question.council_id) if pk not in weights]
     weights.update(member_counts(missing))
+    if is_ranked:
+        return rank_up(tree, question.council_id, positions, weights, len(question.options))
     return roll_up(tree, question.council_id, positions, weights)
 
 
-def as_json(results: dict[str, core.NodeResult]) -> dict[str, Any]:
-    return {node: {**asdict(r), "counted": dict(r.counted)} for node, r in results.items()}
+def as_json(results: dict[str, Any]) -> dict[str, Any]:
+    """Results as stored (a ranking's tiers become lists)."""
+    return {node: plain({**asdict(r), "counted": dict(r.counted)}) for node, r in results.items()}
 
 
-def from_json(data: dict[str, Any]) -> dict[str, core.NodeResult]:
-    return {node: core.NodeResult(**values) for node, values in (data or {}).items()}
+def plain(value: Any) -> Any:
+    """Tuples as lists, all the way down (what JSON gives back)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """Stored results back: ``NodeResult``s, or ``RankedResult``s (they have ``ranking``)."""
+    out: dict[str, Any] = {}
+    for node, values in (data or {}).items():
+        if "ranking" in values:
+            out[node] = ranked.RankedResult(
+                **{k: _tiers(v) if k in RANKINGS else v for k, v in values.items()}
+                | {"counted": {m: _tiers(r) for m, r in values["counted"].items()}}
+            )
+        else:
+            out[node] = core.NodeResult(**values)
+    return out
+
+
+RANKINGS = ("ranking", "by_assemblies", "by_members")
+
+
+def _tiers(value: Any) -> ranked.Ranking | None:
+    return None if value is None else tuple(tuple(tier) for tier in value)
