@@ -35,6 +35,7 @@ from bloc.membership.models import Membership
 from bloc.validation import clean_text
 
 MAX_LEVEL = 9
+RESERVED_SLUGS = {"new"}
 
 
 def council_create(
@@ -68,6 +69,8 @@ def council_create(
     if not 1 <= term_months <= 60:
         raise ValidationFailed.for_field("term_months", _("A term is from 1 to 60 months."))
     slug = slugify(slug or name)[:80]
+    if slug in RESERVED_SLUGS:  # page addresses under /councils/
+        slug = f"{slug}-council"
     if not slug:
         raise ValidationFailed.for_field("slug", _("Give the council a short name in letters."))
     with transaction.atomic():

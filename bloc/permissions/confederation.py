@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bloc.permissions import ALLOW, Decision, check, is_person, login_required_decision, rule
-from bloc.permissions.roles import holds_role, is_chapter_organizer, is_verified_member
+from bloc.permissions.roles import is_chapter_organizer, is_verified_member
 
 
 def sits_in(actor: Any, council: Any) -> bool:
@@ -38,15 +38,24 @@ def _council_view(actor: Any, council: Any) -> Decision:
 
 @rule("council.create")
 def _council_create(actor: Any, chapter: Any) -> Decision:
-    from bloc.institutions.models import Institution
+    from bloc.membership.models import RoleTerm
 
     if not is_person(actor):
         return login_required_decision()
     if is_chapter_organizer(actor, chapter):
         return ALLOW
-    for institution in Institution.objects.filter(chapter=chapter).only("pk", "chapter_id"):
-        if holds_role(actor, institution, "facilitator"):
-            return ALLOW
+    today = timezone.localdate()
+    # One query, however many institutions the chapter has.
+    if RoleTerm.objects.filter(
+        membership__institution__chapter=chapter,
+        membership__user_id=actor.pk,
+        membership__left_at__isnull=True,
+        role="facilitator",
+        starts_on__lte=today,
+        ends_on__gt=today,
+        ended_on__isnull=True,
+    ).exists():
+        return ALLOW
     return Decision(
         False,
         "facilitators_only",
