@@ -197,6 +197,8 @@ def _send_down(
             opens_at=timezone.now(),
             closes_at=closes_at,
             check_permission=False,
+            # Thousands of assemblies' emails are sent by `bloc polls tick`, not here.
+            announce_at_once=False,
         )
         AssemblyVote.objects.create(
             kind=kind,

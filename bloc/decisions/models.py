@@ -175,6 +175,11 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     electorate = models.PositiveIntegerField(null=True, blank=True)
     quorum = models.PositiveIntegerField(default=0)  # ballots needed, from the bylaws
+    # Set when the "vote open" emails were sent (by whoever claims it first).
+    announced_at = models.DateTimeField(null=True, blank=True)
+    # False: the emails go out with the next ``bloc polls tick``, not in the request
+    # that opened it (a council's question opens a poll in every assembly below it).
+    announce_at_once = models.BooleanField(default=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Set when counted: the Result as JSON and the published ballot file.
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -95,11 +95,24 @@ def _send(messages: Iterable[EmailMessage]) -> int:
 def notify_poll_opened(poll: Poll) -> int:
     """Tell every eligible voter that the poll is open; returns the emails sent.
 
-    Sent after the opening commits; nothing is sent if the poll has closed by then
-    (e.g. data loaded in one transaction): "vote now" would be wrong."""
-    if not Poll.objects.filter(pk=poll.pk, closed_at=None, cancelled_at=None).exists():
+    Sent once: whoever sets ``announced_at`` first sends (the request that opened the
+    poll, after its commit, or ``announce_opened_polls``). Nothing is sent for a poll
+    already closed by then (e.g. data loaded in one transaction): "vote now" would be
+    wrong."""
+    claimed = Poll.objects.filter(
+        pk=poll.pk, announced_at=None, closed_at=None, cancelled_at=None
+    ).update(announced_at=timezone.now())
+    if not claimed:
         return 0
     return _send(_message(poll, user, "opened") for user in _recipients(poll))
+
+
+def announce_opened_polls() -> int:
+    """Send the "vote open" emails of every open poll not announced yet (the tick)."""
+    due = Poll.objects.filter(
+        opened_at__isnull=False, announced_at=None, closed_at=None, cancelled_at=None
+    ).select_related("institution")
+    return sum(notify_poll_opened(poll) for poll in due)
 
 
 def remind_poll_closing(*, now: datetime) -> int:

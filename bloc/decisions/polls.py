@@ -30,7 +30,6 @@ from bloc.core import polls as poll_rules
 from bloc.core import proposals as proposal_rules
 from bloc.core.errors import Conflict, ValidationFailed
 from bloc.decisions.messages import spec_problem
-from bloc.decisions.signals import poll_counted
 from bloc.decisions.models import (
     Amendment,
     EligibleVoter,
@@ -42,6 +41,7 @@ from bloc.decisions.models import (
     Proposal,
     SecretBallot,
 )
+from bloc.decisions.signals import poll_counted
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings
 from bloc.membership.models import Membership, RecallPetition
@@ -78,6 +78,7 @@ def poll_create(
     amendment: Amendment | None = None,
     recall: RecallPetition | None = None,
     check_permission: bool = True,
+    announce_at_once: bool = True,
 ) -> Poll:
     """Set up a poll. Proposals', amendments' and recalls' polls are made by their own
     services (which check their own permission); others need ``poll.create``."""
@@ -119,6 +120,7 @@ def poll_create(
             opens_at=opens_at,
             closes_at=closes_at,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            announce_at_once=announce_at_once,
         )
         PollOption.objects.bulk_create(
             PollOption(poll=poll, position=i, name=name) for i, name in enumerate(spec.options)
@@ -190,7 +192,7 @@ def _open(poll: Poll) -> None:
             )
             opened = True
         poll.refresh_from_db()
-    if opened:
+    if opened and poll.announce_at_once:
         from bloc.decisions.notifications import notify_poll_opened
 
         transaction.on_commit(lambda: notify_poll_opened(poll))
@@ -322,10 +324,10 @@ def poll_cancel(*, actor: object, poll: Poll, reason: str) -> Poll:
 
 def polls_tick(*, now: datetime | None = None) -> dict[str, int]:
     """Open, remind and close every poll that is due (``bloc polls tick``)."""
-    from bloc.decisions.notifications import remind_poll_closing
+    from bloc.decisions.notifications import announce_opened_polls, remind_poll_closing
 
     now = now or timezone.now()
-    done = {"opened": 0, "closed": 0, "reminded": 0}
+    done = {"opened": 0, "closed": 0, "announced": 0, "reminded": 0}
     due = Poll.objects.filter(cancelled_at__isnull=True, closed_at__isnull=True).filter(
         Q(opened_at__isnull=True, opens_at__lte=now) | Q(closes_at__lte=now)
     )
@@ -334,5 +336,6 @@ def polls_tick(*, now: datetime | None = None) -> dict[str, int]:
         poll_sync(poll, now=now)
         done["opened"] += int(not was_open and poll.opened_at is not None)
         done["closed"] += int(not was_closed and poll.closed_at is not None)
+    done["announced"] = announce_opened_polls()
     done["reminded"] = remind_poll_closing(now=now)
     return done

@@ -110,3 +110,36 @@ def test_no_vote_now_email_for_a_poll_closed_before_the_email_went_out(
     for callback in callbacks:
         callback()
     assert mail.outbox == []
+
+
+def test_a_poll_opened_for_a_council_is_announced_once_by_the_tick(
+    maple, voters, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from bloc.decisions.polls import polls_tick
+
+    with django_capture_on_commit_callbacks(execute=True):
+        poll = open_poll(
+            maple,
+            voters[0],
+            announce_at_once=False,
+            closes_at=timezone.now() + datetime.timedelta(days=3),  # no reminder yet
+        )
+    assert mail.outbox == []  # not in the request that opened it
+    assert polls_tick()["announced"] == len(voters)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(v.email for v in voters)
+    assert polls_tick()["announced"] == 0  # once
+    poll.refresh_from_db()
+    assert poll.announced_at is not None
+
+
+def test_a_poll_announced_as_it_opened_is_not_announced_again_by_the_tick(
+    maple, voters, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from bloc.decisions.polls import polls_tick
+
+    with django_capture_on_commit_callbacks(execute=True):
+        open_poll(maple, voters[0], closes_at=timezone.now() + datetime.timedelta(days=3))
+    sent = len(mail.outbox)
+    assert sent == len(voters)
+    assert polls_tick()["announced"] == 0
+    assert len(mail.outbox) == sent

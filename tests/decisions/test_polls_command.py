@@ -87,7 +87,7 @@ def test_tick_and_list(maple, voters, tmp_path):  # type: ignore[no-untyped-def]
     Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now())  # due: tick closes it
     out = StringIO()
     call_command("polls", "tick", stdout=out)
-    assert out.getvalue().strip() == "opened 0, closed 1, reminded 0"
+    assert out.getvalue().strip() == "opened 0, closed 1, announced 0, reminded 0"
     out = StringIO()
     call_command("polls", "list", "--institution", "maple", stdout=out)
     assert "Plant trees?" in out.getvalue() and "closed" in out.getvalue()

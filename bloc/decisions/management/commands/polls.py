@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if action == "tick":
             done = polls_tick()
             self.stdout.write(
-                f"opened {done['opened']}, closed {done['closed']}, reminded {done['reminded']}"
+                f"opened {done['opened']}, closed {done['closed']}, "
+                f"announced {done['announced']}, reminded {done['reminded']}"
             )
         elif action == "export":
             self._export(options["poll"], options["out"])
