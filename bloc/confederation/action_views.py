@@ -32,6 +32,7 @@ from bloc.confederation.forms import (
     ElectionForm,
     FromProposalForm,
     QuestionForm,
+    RankedVoteForm,
     RatifyForm,
     RecallForm,
     SendUpForm,
@@ -42,6 +43,7 @@ from bloc.confederation.views import (
     council_response,
     delegate_or_404,
     delegate_response,
+    effect_form_for,
     question_or_404,
     question_response,
 )
@@ -257,10 +259,14 @@ def elect(request: HttpRequest, slug: str, institution: str) -> HttpResponse:
 
 @require_POST
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put a question to the council: an ordinary or a ranked one, or (the form named
+    ``effect``) one whose carrying changes the council itself."""
     council = council_or_404(slug)
     refused = _login_first(request, _council_url(council))
     if refused:
         return refused
+    if "effect-action" in request.POST:
+        return _ask_effect(request, council)
     form = QuestionForm(request.POST, prefix="ask")
 
     def act(data: dict[str, Any]) -> Question:
@@ -269,6 +275,7 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
             council=council,
             title=data["title"],
             body=data["body"],
+            options=data["options"],
             mandates_close_at=data["mandates_close_at"],
         )
 
@@ -278,6 +285,29 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
         act,
         lambda question: (_("The question is put to the council."), _question_url(question)),
         lambda status: council_response(request, council, status=status, bound={"ask": form}),
+    )
+
+
+def _ask_effect(request: HttpRequest, council: Council) -> HttpResponse:
+    form = effect_form_for(council, data=request.POST)
+
+    def act(data: dict[str, Any]) -> Question:
+        kind, value = data["action"]
+        return question_services.question_create(
+            actor=request.user,
+            council=council,
+            title=sel.effect_label(council, kind, value)[:200],
+            body=data["body"],
+            mandates_close_at=data["mandates_close_at"],
+            effect={kind: value},
+        )
+
+    return _submit(
+        request,
+        form,
+        act,
+        lambda question: (_("The question is put to the council."), _question_url(question)),
+        lambda status: council_response(request, council, status=status, bound={"effect": form}),
     )
 
 
@@ -337,6 +367,23 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question, refused = _question(request, slug, pk)
     if refused:
         return refused
+    if question.options:
+        ranks = RankedVoteForm(request.POST, prefix="vote", options=question.options)
+        return _submit(
+            request,
+            ranks,
+            lambda data: question_services.delegate_vote(
+                actor=request.user, question=question, ranking=ranks.ranking()
+            ),
+            lambda cast: (
+                _("Your ranking is recorded: %(ranking)s.")
+                % {"ranking": sel.ranking_text(cast.ranking, question.options)},
+                _question_url(question),
+            ),
+            lambda status: question_response(
+                request, question, status=status, bound={"vote": ranks}
+            ),
+        )
     form = DelegateVoteForm(request.POST, prefix="vote")
     return _submit(
         request,
@@ -372,6 +419,17 @@ def close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return refused
 
     def done(decided: Question) -> tuple[str, str]:
+        if decided.options:
+            winner = question_services.winner_name(decided)
+            if winner is not None:
+                return (
+                    _("The vote is closed: the council put %(option)s first.") % {"option": winner},
+                    _question_url(question),
+                )
+            return (
+                _("The vote is closed: no option came first alone, so nothing is carried."),
+                _question_url(question),
+            )
         if decided.state == "carried":
             return _("The vote is closed: the council carried it."), _question_url(question)
         return _("The vote is closed: the council did not carry it."), _question_url(question)

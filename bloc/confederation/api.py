@@ -7,6 +7,9 @@ assembly's votes to join, leave, elect or recall) needs a session or a token; th
 services check who may.
 
 A node of the tree is ``i<id>`` (an institution, an assembly) or ``c<id>`` (a council).
+A ranked question (``options``) has rankings where a motion has positions: tiers of
+option indices, best first (``[[1], [0, 2]]``: option 1, then 0 and 2 tied), each given
+with the options' names (``CouncilRankingOut``).
 Reads of a question count what is due first (``ratification_sync``). The tree is read
 in a fixed number of queries, whatever its size.
 """
@@ -40,6 +43,7 @@ from bloc.confederation.models import (
 from bloc.confederation.rollup import from_json, member_counts, question_roll_up
 from bloc.confederation.tree import Tree, load_tree
 from bloc.core import confederation as core
+from bloc.core import ranked_mandates as ranked
 from bloc.core.errors import NotFound, ValidationFailed
 from bloc.decisions.models import Proposal
 from bloc.institutions.models import Chapter, Institution
@@ -144,9 +148,47 @@ class CouncilNodeResultOut(Schema):
     )
 
 
+class CouncilRankingOut(Schema):
+    tiers: list[list[int]] = Field(
+        description="Option indices (into the question's `options`), best first; the "
+        "indices in one tier are tied."
+    )
+    names: list[list[str]] = Field(description="The same tiers as option names.")
+    first: str | None = Field(description="The option ranked first alone; null: a tie.")
+
+
+class CouncilRankedResultOut(Schema):
+    node: str = Field(description=NODE_DESCRIPTION)
+    kind: Literal["institution", "council"]
+    slug: str
+    name: str
+    parent: str | None = Field(description="The node of the council that counted it.")
+    depth: int = Field(description="0 for the question's council, then 1, 2, … below it.")
+    ranking: CouncilRankingOut | None = Field(
+        description="The order under the council's rule (an assembly: its poll's order); "
+        "null: no ranking, or no quorum."
+    )
+    by_assemblies: CouncilRankingOut | None = Field(
+        description="A council: its members' rankings counted once each (Schulze)."
+    )
+    by_members: CouncilRankingOut | None = Field(
+        description="A council: its members' rankings weighted by members represented."
+    )
+    weight: int = Field(description="Members represented.")
+    quorum_met: bool
+    counted: dict[str, CouncilRankingOut | None] = Field(
+        description="A council: each member's ranking as it was counted (node: ranking)."
+    )
+
+
 class CouncilMandateOut(Schema):
     member: CouncilMemberOut
-    position: str | None = Field(description="Null: the assembly decided none.")
+    position: str | None = Field(
+        description="Null: the assembly decided none (or a ranked question: see `ranking`)."
+    )
+    ranking: CouncilRankingOut | None = Field(
+        default=None, description="A ranked question: the member's ranking; null otherwise."
+    )
 
 
 class CouncilDelegateVoteOut(Schema):
@@ -156,9 +198,17 @@ class CouncilDelegateVoteOut(Schema):
     delegate_id: int
     delegate: str = Field(description="The delegate's name.")
     member: CouncilMemberOut
-    position: str
+    position: str = Field(description="for, against or abstain; empty for a ranked question.")
     mandate: str = Field(description="The mandate they carried; empty: none.")
-    deviated: bool = Field(description="They voted against their mandate (public).")
+    ranking: CouncilRankingOut | None = Field(
+        default=None, description="A ranked question: their ranking; null otherwise."
+    )
+    mandate_ranking: CouncilRankingOut | None = Field(
+        default=None, description="A ranked question: the ranking they were mandated; null: none."
+    )
+    deviated: bool = Field(
+        description="They voted against their mandate (a ranked question: another order); public."
+    )
     cast_at: datetime
 
 
@@ -180,6 +230,10 @@ class CouncilAssemblyVoteOut(Schema):
 class CouncilQuestionOut(CouncilQuestionSummaryOut):
     council: str = Field(description="The council's slug.")
     body: str
+    options: list[str] = Field(
+        description="A ranked question's options (the council ranks them); empty: a motion, "
+        "decided for or against."
+    )
     effect: dict[str, int] = Field(description="What carrying it does to the council itself.")
     origin_proposal_id: int | None
     origin_question_id: int | None
@@ -193,9 +247,24 @@ class CouncilQuestionOut(CouncilQuestionSummaryOut):
         description="Each member's mandate, fixed when the delegates' vote opened."
     )
     votes: list[CouncilDelegateVoteOut]
-    decision: CouncilNodeResultOut | None = Field(description="The council's vote; null before.")
+    decision: CouncilNodeResultOut | None = Field(
+        description="The council's vote; null before, and for a ranked question."
+    )
+    ranked_decision: CouncilRankedResultOut | None = Field(
+        description="A ranked question: the council's ranking from its delegates' votes; "
+        "carried when one option is first alone. Null before, and for a motion."
+    )
+    winner: str | None = Field(
+        description="A ranked question: the option the council put first alone (what goes "
+        "down for ratification); null otherwise."
+    )
     mandate_results: list[CouncilNodeResultOut] = Field(
-        description="The mandates at every node (so far, while the assemblies decide)."
+        description="The mandates at every node (so far, while the assemblies decide); "
+        "empty for a ranked question."
+    )
+    ranked_mandate_results: list[CouncilRankedResultOut] = Field(
+        description="A ranked question: the rankings at every node (so far, while the "
+        "assemblies rank); empty for a motion."
     )
     ratification: list[CouncilNodeResultOut] = Field(
         description="The ratification at every node (so far, while the assemblies vote)."
@@ -223,6 +292,12 @@ class CouncilQuestionIn(Schema):
     effect: CouncilEffectIn | None = Field(
         default=None, description="Set at most one: what carrying it does to this council."
     )
+    options: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="2 to 12 options for a ranked question (the assemblies and the "
+        "delegates rank them, by Schulze's method); empty: a motion, for or against.",
+    )
 
 
 class CouncilFromProposalIn(Schema):
@@ -236,8 +311,14 @@ class CouncilSendUpIn(Schema):
     )
 
 
-class CouncilPositionIn(Schema):
-    position: PositionName
+class CouncilVoteIn(Schema):
+    position: PositionName | None = Field(default=None, description="A motion's vote.")
+    ranking: list[list[int]] | None = Field(
+        default=None,
+        max_length=100,
+        description="A ranked question's vote: tiers of option indices, best first, e.g. "
+        "`[[1], [0, 2]]` (0 and 2 tied); options left out are tied last.",
+    )
 
 
 class CouncilRatifyIn(Schema):
@@ -433,8 +514,10 @@ def result_rows(
     if names is None:
         names = Names(tree or Tree({}), extra_nodes=results)
     rows = []
+    options = list(question.options or [])
     for node, parent, depth in order:
         kind_name, slug, name = names.of(node)
+        result = results[node]
         rows.append(
             {
                 "node": node,
@@ -443,10 +526,38 @@ def result_rows(
                 "name": name,
                 "parent": parent,
                 "depth": depth,
-                **_result(results[node]),
+                **(
+                    _ranked_result(result, options)
+                    if isinstance(result, ranked.RankedResult)
+                    else _result(result)
+                ),
             }
         )
     return rows
+
+
+def ranking_out(tiers: Any, options: list[str]) -> dict[str, Any] | None:
+    """A ranking (tiers of option indices, best first) with the options' names."""
+    if tiers is None:
+        return None
+    normal = ranked.normal(tiers, len(options))
+    first = ranked.winner(normal)
+    return {
+        "tiers": [list(tier) for tier in normal],
+        "names": [[options[o] for o in tier] for tier in normal],
+        "first": None if first is None else options[first],
+    }
+
+
+def _ranked_result(result: ranked.RankedResult, options: list[str]) -> dict[str, Any]:
+    return {
+        "ranking": ranking_out(result.ranking, options),
+        "by_assemblies": ranking_out(result.by_assemblies, options),
+        "by_members": ranking_out(result.by_members, options),
+        "weight": result.weight,
+        "quorum_met": result.quorum_met,
+        "counted": {m: ranking_out(r, options) for m, r in result.counted.items()},
+    }
 
 
 def _result(result: core.NodeResult) -> dict[str, Any]:
@@ -510,6 +621,7 @@ def _delegate_out(delegate: Delegate, member: dict[str, Any]) -> dict[str, Any]:
 
 
 def _vote_out(vote: DelegateVote, member: dict[str, Any]) -> dict[str, Any]:
+    options = list(vote.question.options or [])
     return {
         "id": vote.pk,
         "question_id": vote.question_id,
@@ -519,6 +631,8 @@ def _vote_out(vote: DelegateVote, member: dict[str, Any]) -> dict[str, Any]:
         "member": member,
         "position": vote.position,
         "mandate": vote.mandate,
+        "ranking": ranking_out(vote.ranking, options) if options else None,
+        "mandate_ranking": ranking_out(vote.mandate_ranking, options) if options else None,
         "deviated": vote.deviated,
         "cast_at": vote.cast_at,
     }
@@ -583,17 +697,24 @@ def _question_detail(question: Question, council: Council | None = None) -> dict
     votes = DelegateVote.objects.filter(question=question).select_related(
         "question", "delegate__user", "delegate__seat"
     )
-    decision = None
+    options = list(question.options or [])
+    decision = ranked_decision = None
     if question.decision:
-        decision = {
-            "node": f"c{council.pk}",
+        node = f"c{council.pk}"
+        head = {
+            "node": node,
             "kind": "council",
             "slug": council.slug,
             "name": council.name,
             "parent": None,
             "depth": 0,
-            **_result(core.NodeResult(**question.decision)),
         }
+        if options:
+            result = from_json({node: question.decision})[node]
+            ranked_decision = {**head, **_ranked_result(result, options)}
+        else:
+            decision = {**head, **_result(core.NodeResult(**question.decision))}
+    mandate_rows = result_rows(question, "mandate", tree, names)
     return {
         "id": question.pk,
         "title": question.title,
@@ -601,6 +722,7 @@ def _question_detail(question: Question, council: Council | None = None) -> dict
         "created_at": question.created_at,
         "council": council.slug,
         "body": question.body,
+        "options": options,
         "effect": question.effect or {},
         "origin_proposal_id": question.origin_proposal_id,
         "origin_question_id": question.origin_question_id,
@@ -613,12 +735,17 @@ def _question_detail(question: Question, council: Council | None = None) -> dict
         "ratify_closes_at": question.ratify_closes_at,
         "ratified_at": question.ratified_at,
         "mandates": [
-            {"member": names.member(node), "position": position}
-            for node, position in (question.mandates or {}).items()
+            {"member": names.member(node), "position": None, "ranking": ranking_out(m, options)}
+            if options
+            else {"member": names.member(node), "position": m, "ranking": None}
+            for node, m in (question.mandates or {}).items()
         ],
         "votes": [_vote_out(v, names.member(v.delegate.seat.node)) for v in votes],
         "decision": decision,
-        "mandate_results": result_rows(question, "mandate", tree, names),
+        "ranked_decision": ranked_decision,
+        "winner": question_services.winner_name(question) if options else None,
+        "mandate_results": [] if options else mandate_rows,
+        "ranked_mandate_results": mandate_rows if options else [],
         "ratification": result_rows(question, "ratify", tree, names),
         "assembly_votes": _assembly_votes(question=question),
     }
@@ -681,7 +808,9 @@ def council_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="Put a question to the council",
     description=(
         "With `mandates_close_at` every assembly below first decides its mandate by a poll "
-        "closing then; without, the delegates vote at once. A delegate or an organizer may. "
+        "closing then; without, the delegates vote at once. With `options` it is a ranked "
+        "question: the assemblies' polls rank the options, and so do the delegates. A "
+        "delegate or an organizer may. "
         "An `effect` that would make a cycle in the tree is refused with 409 `cycle`."
     ),
 )
@@ -696,6 +825,7 @@ def question_create(
         body=payload.body,
         mandates_close_at=_maybe_aware(payload.mandates_close_at),
         effect=_effect(council, payload.effect),
+        options=payload.options,
     )
     return Status(201, _question_detail(question, council))
 
@@ -748,14 +878,20 @@ def question_open_voting(request: HttpRequest, slug: str, question_id: int) -> d
     "/{slug}/questions/{question_id}/vote",
     response=CouncilDelegateVoteOut,
     summary="A sitting delegate votes (or changes their vote)",
-    description="Recorded beside the mandate they carry; a deviation is public.",
+    description=(
+        'A motion: `{"position": "for"}`; a ranked question: `{"ranking": [[1], [0, 2]]}`. '
+        "Recorded beside the mandate they carry; a deviation is public."
+    ),
 )
 def question_vote(
-    request: HttpRequest, slug: str, question_id: int, payload: CouncilPositionIn
+    request: HttpRequest, slug: str, question_id: int, payload: CouncilVoteIn
 ) -> dict[str, Any]:
     question = _question(request, slug, question_id)
     vote = question_services.delegate_vote(
-        actor=request.user, question=question, position=payload.position
+        actor=request.user,
+        question=question,
+        position=payload.position or "",
+        ranking=payload.ranking,
     )
     vote = DelegateVote.objects.select_related("question", "delegate__user", "delegate__seat").get(
         pk=vote.pk

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bloc.confederation.councils import MAX_LEVEL
 from bloc.confederation.models import Position, RatificationRule
+from bloc.confederation.questions import EFFECTS, MAX_OPTIONS
 from bloc.forms import DATETIME_FORMAT, datetime_field
 
 
@@ -90,6 +91,17 @@ class ElectionForm(ClosesForm):
         self.order_fields(["candidates", "closes_at"])
 
 
+def mandates_field() -> forms.DateTimeField:
+    return datetime_field(
+        _("The assemblies decide their mandates until (optional)"),
+        required=False,
+        help_text=_(
+            "Each member assembly votes on its mandate until then; leave it empty for the "
+            "delegates to vote now, without mandates."
+        ),
+    )
+
+
 class QuestionForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=200)
     body = forms.CharField(
@@ -98,14 +110,50 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    mandates_close_at = datetime_field(
-        _("The assemblies decide their mandates until (optional)"),
+    options = forms.CharField(
+        label=_("Options to rank (optional)"),
+        max_length=(200 + 2) * MAX_OPTIONS * 2,
         required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Each member assembly votes on its mandate until then; leave it empty for the "
-            "delegates to vote now, without mandates."
-        ),
+            "One option per line, from 2 to %(n)s: the assemblies and the delegates then "
+            "rank them instead of voting for or against. Leave it empty for a question "
+            "decided for or against."
+        )
+        % {"n": MAX_OPTIONS},
     )
+    mandates_close_at = mandates_field()
+
+    def clean_options(self) -> list[str]:
+        lines = (self.cleaned_data.get("options") or "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
+class EffectForm(forms.Form):
+    """A question whose carrying changes the council itself (``questions.EFFECTS``).
+
+    The choice is parsed, not checked against the offered choices: the service says
+    why a choice is refused (a cycle, a council it does not sit in…)."""
+
+    action = forms.CharField(label=_("What the council decides"), widget=forms.Select)
+    body = forms.CharField(
+        label=_("Why (optional)"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    mandates_close_at = mandates_field()
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["action"].widget
+        widget.choices = [("", _("Choose…")), *choices]  # type: ignore[attr-defined]
+
+    def clean_action(self) -> tuple[str, int]:
+        kind, _sep, value = (self.cleaned_data.get("action") or "").partition(":")
+        if kind not in EFFECTS or not value.isdigit():
+            raise forms.ValidationError(_("Choose what the council decides."))
+        return kind, int(value)
 
 
 class SendUpForm(forms.Form):
@@ -132,6 +180,38 @@ class DelegateVoteForm(forms.Form):
     position = forms.ChoiceField(
         label=_("Your vote"), choices=Position.choices, widget=forms.RadioSelect
     )
+
+
+class RankedVoteForm(forms.Form):
+    """A delegate's ranking: a rank (1 the preferred) for each option; equal ranks are
+    tied, an option left without a rank is tied last."""
+
+    def __init__(self, *args: Any, options: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_names = list(options)
+        ranks = [("", "—")] + [(str(r), str(r)) for r in range(1, len(self.option_names) + 1)]
+        for index, name in enumerate(self.option_names):
+            self.fields[f"rank_{index}"] = forms.TypedChoiceField(
+                label=name, choices=ranks, coerce=int, required=False, empty_value=None
+            )
+
+    def ranking(self) -> list[list[int]]:
+        """The ranks as tiers of option indices, best first ([] for no rank at all)."""
+        by_rank: dict[int, list[int]] = {}
+        for index in range(len(self.option_names)):
+            rank = self.cleaned_data.get(f"rank_{index}")
+            if rank is not None:
+                by_rank.setdefault(rank, []).append(index)
+        return [by_rank[rank] for rank in sorted(by_rank)]
+
+    @staticmethod
+    def initial_for(ranking: Any) -> dict[str, str]:
+        """Initial ranks from a ranking (tiers of indices): tier *n* is rank *n*."""
+        return {
+            f"rank_{index}": str(place)
+            for place, tier in enumerate(ranking or [], start=1)
+            for index in tier
+        }
 
 
 class RecallForm(ClosesForm):

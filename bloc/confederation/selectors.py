@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ from bloc.confederation.rollup import from_json, member_counts, question_roll_up
 from bloc.confederation.svg import council_tree
 from bloc.confederation.tree import Tree, load_tree
 from bloc.core import confederation as core
+from bloc.core import ranked_mandates as ranked
 from bloc.institutions.models import Chapter, Institution
 from bloc.membership.models import Membership
 
@@ -188,6 +190,107 @@ def explain(result: core.NodeResult, council: Council | None) -> list[str]:
             % {"rule": council.get_rule_display(), "outcome": outcome_label(result)}
         )
     return lines
+
+
+# --- ranked questions ------------------------------------------------------------------
+
+
+Tiers = list[list[str]]
+
+
+def ranking_names(ranking: Any, options: list[str]) -> Tiers | None:
+    """A ranking (tiers of option indices, best first) as tiers of option names; None
+    for no ranking. Options it leaves out are tied last."""
+    if ranking is None:
+        return None
+    try:
+        tiers = ranked.normal(ranking, len(options))
+    except (ValueError, TypeError):
+        return None
+    return [[options[o] for o in tier] for tier in tiers]
+
+
+def ranking_text(ranking: Any, options: list[str]) -> str:
+    """A ranking in one line: "1. Library annex, 2. Church hall = Garage (tied)"."""
+    tiers = ranking_names(ranking, options) or []
+    return ", ".join(
+        f"{place}. " + (" = ".join(tier) + " " + _("(tied)") if len(tier) > 1 else tier[0])
+        for place, tier in enumerate(tiers, start=1)
+    )
+
+
+def ranked_outcome(result: ranked.RankedResult, options: list[str]) -> str:
+    """A council's ranking in a few words: which option came first."""
+    if not result.quorum_met:
+        return _("no quorum: nothing ranked")
+    first = ranked.winner(result.ranking)
+    if result.ranking is None:
+        return _("no ranking")
+    if first is None:
+        return _("no option came first alone")
+    return _("%(option)s first") % {"option": options[first]}
+
+
+def ranked_rule_words(council: Council) -> str:
+    return {
+        RatificationRule.ASSEMBLIES: _(
+            "Each member's ranking counts once. The options are ordered by Schulze's "
+            "method: an option beating every other head to head comes first."
+        ),
+        RatificationRule.MEMBERS: _(
+            "Each member's ranking counts by the people it represents. The options are "
+            "ordered by Schulze's method: an option beating every other head to head "
+            "comes first."
+        ),
+        RatificationRule.DOUBLE: _(
+            "Both counts are made (each member once, and each by the people it "
+            "represents, both by Schulze's method); the council's order is the one they "
+            "agree on. When they put different options first, no option is first alone."
+        ),
+    }.get(council.rule, council.rule)
+
+
+def explain_ranked(result: ranked.RankedResult, council: Council | None) -> list[str]:
+    """A council's ranking in sentences: who ranked, the quorum, the outcome."""
+    members = len(result.counted)
+    took = sum(1 for r in result.counted.values() if r is not None)
+    lines = [
+        ngettext(
+            "%(took)s of %(members)s member gave a ranking.",
+            "%(took)s of %(members)s members gave a ranking.",
+            members,
+        )
+        % {"took": took, "members": members},
+        ngettext(
+            "%(n)s person represented.",
+            "%(n)s people represented.",
+            result.weight,
+        )
+        % {"n": result.weight},
+    ]
+    if council is not None:
+        need = max(quorum_count(council, members), 1)
+        if result.quorum_met:
+            lines.append(_("Quorum met: %(need)s needed.") % {"need": need})
+        else:
+            lines.append(_("Quorum not met: %(need)s needed.") % {"need": need})
+    return lines
+
+
+def ranked_item(
+    result: ranked.RankedResult, council: Council | None, options: list[str]
+) -> dict[str, Any]:
+    """What a page shows of a council's ranking: the order, both counts' orders under
+    a double rule, the outcome and how it came about."""
+    return {
+        "ranked": True,
+        "ranking": ranking_names(result.ranking, options),
+        "double": council is not None and council.rule == RatificationRule.DOUBLE,
+        "by_assemblies": ranking_names(result.by_assemblies, options),
+        "by_members": ranking_names(result.by_members, options),
+        "outcome": ranked_outcome(result, options),
+        "explain": explain_ranked(result, council),
+    }
 
 
 def _names(institution_ids: Iterable[int]) -> dict[int, Institution]:
@@ -444,9 +547,7 @@ def join_refusal(tree: Tree, council: Council, institution: Institution) -> str:
 # --- one question ------------------------------------------------------------------
 
 
-def _results(
-    question: Question, stored: str, kind: str, live: bool, tree: Tree
-) -> dict[str, core.NodeResult]:
+def _results(question: Question, stored: str, kind: str, live: bool, tree: Tree) -> dict[str, Any]:
     """The mandates' or the ratification's results at every node: counted live while
     the assemblies vote, else as recorded."""
     if live:
@@ -455,7 +556,7 @@ def _results(
     return from_json(recorded) if recorded else {}
 
 
-def expanded(results: Mapping[str, core.NodeResult], root: str, focus: str) -> set[str]:
+def expanded(results: Mapping[str, Any], root: str, focus: str) -> set[str]:
     """The council nodes whose assemblies a question's page lists one by one."""
     councils = {n: r for n, r in results.items() if n[0] == "c"}
     total = sum(sum(1 for m in r.counted if m[0] == "i") for r in councils.values())
@@ -470,16 +571,23 @@ def expanded(results: Mapping[str, core.NodeResult], root: str, focus: str) -> s
 
 
 def result_items(
-    results: Mapping[str, core.NodeResult],
+    results: Mapping[str, Any],
     root: str,
     tree: Tree,
     institutions: Mapping[int, Institution],
     polls: Mapping[int, AssemblyVote],
     shown: set[str],
+    options: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every council node of a roll-up, depth first, with its counted members (its
-    assemblies one by one only for the council nodes in ``shown``)."""
+    assemblies one by one only for the council nodes in ``shown``). With ``options``
+    (a ranked question's mandates) each node shows a ranking instead of a position."""
     items: list[dict[str, Any]] = []
+
+    def position_of(position: Any) -> dict[str, Any]:
+        if options:
+            return {"ranked": True, "ranking": ranking_names(position, options)}
+        return {"position": position_label(position)}
 
     def visit(node: str, depth: int, seen: frozenset[str]) -> None:
         result = results[node]
@@ -488,21 +596,22 @@ def result_items(
         counted = list(result.counted.items())
         assemblies = [(n, p) for n, p in counted if n[0] == "i"]
         show_all = node in shown
-        items.append(
-            {
-                "depth": depth,
-                "kind": "council",
-                "node": node,
-                "name": name,
-                "url": url,
-                "council": council,
-                "result": result,
-                "outcome": outcome_label(result),
-                "explain": explain(result, council),
-                "assemblies": len(assemblies),
-                "collapsed": bool(assemblies) and not show_all,
-            }
-        )
+        item = {
+            "depth": depth,
+            "kind": "council",
+            "node": node,
+            "name": name,
+            "url": url,
+            "council": council,
+            "result": result,
+            "assemblies": len(assemblies),
+            "collapsed": bool(assemblies) and not show_all,
+        }
+        if isinstance(result, ranked.RankedResult):
+            item.update(ranked_item(result, council, options or []))
+        else:
+            item.update({"outcome": outcome_label(result), "explain": explain(result, council)})
+        items.append(item)
         for child, position in counted:
             if child[0] == "c" and child in results and child not in seen:
                 visit(child, depth + 1, seen | {child})
@@ -514,8 +623,8 @@ def result_items(
                         "kind": "institution",
                         "name": cname,
                         "url": curl,
-                        "position": position_label(position),
                         "weight": 0,
+                        **position_of(position),
                     }
                 )
             elif show_all:
@@ -528,9 +637,9 @@ def result_items(
                         "kind": "institution",
                         "name": iname,
                         "url": iurl,
-                        "position": position_label(position),
                         "weight": leaf.weight if leaf else 0,
                         "vote": vote,
+                        **position_of(position),
                     }
                 )
 
@@ -539,7 +648,7 @@ def result_items(
     return nest(items)
 
 
-def _listed(results: Mapping[str, core.NodeResult], shown: set[str]) -> set[int]:
+def _listed(results: Mapping[str, Any], shown: set[str]) -> set[int]:
     return {
         int(n[1:])
         for node in shown
@@ -554,6 +663,7 @@ def question_page(*, question: Question, viewer: Any, focus: str = "") -> dict[s
     tree = load_tree(council.chapter_id)
     root = f"c{council.pk}"
     state = question.state
+    options: list[str] = list(question.options or [])
     mandates = _results(
         question, "mandates", AssemblyVoteKind.MANDATE, state == QuestionState.MANDATING, tree
     )
@@ -581,7 +691,7 @@ def question_page(*, question: Question, viewer: Any, focus: str = "") -> dict[s
     )
     tally = {p: 0 for p, _label in Position.choices}
     for vote in votes:
-        vote.mandate_label = position_label(vote.mandate) if vote.mandate else ""  # type: ignore[attr-defined]
+        _label_vote(vote, options)
         tally[vote.position] = tally.get(vote.position, 0) + 1
     # Each member's mandate, and for a member council how its assemblies rolled it up.
     mandate_rows = []
@@ -591,18 +701,30 @@ def question_page(*, question: Question, viewer: Any, focus: str = "") -> dict[s
     for node, position in (mandate_source or {}).items():
         name, url = _member_label(node, tree, institutions)
         rolled = mandates.get(node) if node[0] == "c" else None
-        mandate_rows.append(
-            {
-                "node": node,
-                "name": name,
-                "url": url,
-                "position": position_label(position),
-                "rolled": rolled,
-                "rolled_outcome": outcome_label(rolled) if rolled else "",
-                "vote": polls["mandate"].get(int(node[1:])) if node[0] == "i" else None,
-            }
-        )
-    decision = core.NodeResult(**question.decision) if question.decision else None
+        row: dict[str, Any] = {
+            "node": node,
+            "name": name,
+            "url": url,
+            "rolled": rolled,
+            "vote": polls["mandate"].get(int(node[1:])) if node[0] == "i" else None,
+        }
+        if options:
+            row["ranking"] = ranking_names(position, options)
+            row["rolled_outcome"] = ranked_outcome(rolled, options) if rolled else ""
+        else:
+            row["position"] = position_label(position)
+            row["rolled_outcome"] = outcome_label(rolled) if rolled else ""
+        mandate_rows.append(row)
+    decision: Any = None
+    decision_view: dict[str, Any] = {}
+    if question.decision and options:
+        decision = from_json({root: question.decision})[root]
+        decision_view = ranked_item(decision, council, options)
+        first = ranked.winner(decision.ranking)
+        decision_view["winner"] = options[first] if first is not None else ""
+    elif question.decision:
+        decision = core.NodeResult(**question.decision)
+        decision_view = {"explain": explain(decision, council)}
     tree_node_above = tree.parent.get(root)
     viewer_delegate = None
     my_vote = None
@@ -621,13 +743,18 @@ def question_page(*, question: Question, viewer: Any, focus: str = "") -> dict[s
         )
         if viewer_delegate is not None:
             my_vote = next((v for v in votes if v.delegate_id == viewer_delegate.pk), None)
+    viewer_mandate = None
+    if viewer_delegate is not None:
+        viewer_mandate = (question.mandates or {}).get(viewer_delegate.seat.node)
     sent_up = list(question.sent_up.select_related("council"))
     return {
         "question": question,
         "council": council,
+        "options": options,
+        "effect_words": effect_words(question, tree),
         "mandate_rows": mandate_rows,
         "mandate_items": result_items(
-            mandates, root, tree, institutions, polls["mandate"], mandates_shown
+            mandates, root, tree, institutions, polls["mandate"], mandates_shown, options
         ),
         "ratify_items": result_items(
             ratify, root, tree, institutions, polls["ratify"], ratify_shown
@@ -637,14 +764,145 @@ def question_page(*, question: Question, viewer: Any, focus: str = "") -> dict[s
         "tally": tally,
         "deviations": sum(1 for v in votes if v.deviated),
         "decision": decision,
-        "decision_explained": explain(decision, council) if decision else [],
-        "rule_words": rule_words(council),
+        "decision_view": decision_view,
+        "decision_explained": decision_view.get("explain", []),
+        "rule_words": ranked_rule_words(council) if options else rule_words(council),
         "parent": tree.councils.get(int(tree_node_above[1:])) if tree_node_above else None,
         "viewer_delegate": viewer_delegate,
+        "viewer_mandate": viewer_mandate,
         "my_vote": my_vote,
         "sent_up": sent_up,
         "focus": focus,
     }
+
+
+def _label_vote(vote: DelegateVote, options: list[str]) -> None:
+    """What a page shows of a delegate's vote: the mandate in words, or for a ranked
+    question both rankings as names."""
+    vote.mandate_label = position_label(vote.mandate) if vote.mandate else ""  # type: ignore[attr-defined]
+    if options and vote.ranking is not None:
+        vote.ranking_names = ranking_names(vote.ranking, options)  # type: ignore[attr-defined]
+        vote.mandate_names = ranking_names(vote.mandate_ranking, options)  # type: ignore[attr-defined]
+
+
+def effect_words(question: Question, tree: Tree | None = None) -> str:
+    """What carrying a question does to its council, in words ("" for nothing)."""
+    effect = question.effect or {}
+    if not effect:
+        return ""
+    council = question.council
+    ((kind, value),) = list(effect.items())[:1]
+    return effect_label(council, kind, value, tree)
+
+
+def effect_label(council: Council, kind: str, value: Any, tree: Tree | None = None) -> str:
+    """ "Join City", "Send Person A1 to City"… for an effect on ``council``."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        pk = 0
+    councils = tree.councils if tree is not None else {}
+    if kind in ("join", "leave"):
+        target = councils.get(pk) or Council.objects.filter(pk=pk).only("name").first()
+        name = target.name if target else _("Council %(id)s") % {"id": pk}
+        if kind == "join":
+            return _("%(council)s joins %(above)s") % {"council": council.name, "above": name}
+        return _("%(council)s leaves %(above)s") % {"council": council.name, "above": name}
+    above = Seat.objects.filter(member_council=council, left_at=None).select_related("council")
+    above_seat = above.first()
+    above_name = above_seat.council.name if above_seat else _("the council above")
+    if kind == "send":
+        person = get_user_model().objects.filter(pk=pk).only("full_name").first()
+        return _("%(council)s sends %(person)s to %(above)s") % {
+            "council": council.name,
+            "person": person.full_name if person else _("a delegate"),
+            "above": above_name,
+        }
+    if kind == "recall":
+        delegate = Delegate.objects.filter(pk=pk).select_related("user", "council").first()
+        return _("%(council)s recalls %(person)s from %(above)s") % {
+            "council": council.name,
+            "person": delegate.user.full_name if delegate else _("a delegate"),
+            "above": delegate.council.name if delegate else above_name,
+        }
+    return ""
+
+
+def effect_choices(council: Council, tree: Tree) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a council's conveners can put to its vote about the council itself, as
+    groups of (value, label) for a select: ``join:<council id>``, ``leave:<id>``,
+    ``send:<user id>``, ``recall:<delegate id>``."""
+    node = f"c{council.pk}"
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    above_node = tree.parent.get(node)
+    if above_node is None:
+        higher = sorted(
+            (c for c in tree.councils.values() if c.level > council.level),
+            key=lambda c: (c.level, c.name.lower(), c.pk),
+        )
+        if higher:
+            groups.append(
+                (
+                    _("Join a higher council"),
+                    [
+                        (
+                            f"join:{c.pk}",
+                            _("Join %(name)s (level %(level)s)")
+                            % {"name": c.name, "level": c.level},
+                        )
+                        for c in higher
+                    ],
+                )
+            )
+        return groups
+    above = tree.councils[int(above_node[1:])]
+    groups.append(
+        (
+            _("Leave the council it sits in"),
+            [(f"leave:{above.pk}", _("Leave %(name)s") % {"name": above.name})],
+        )
+    )
+    today = timezone.localdate()
+    sent = list(
+        Delegate.objects.filter(
+            council=above, seat__member_council=council, seat__left_at=None, ended_on=None
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    sent_users = {d.user_id for d in sent if d.ends_on > today}
+    own = [d for d in sitting_delegates(council) if d.user_id not in sent_users]
+    mine = {}
+    for delegate in own:  # one entry per person, however many seats they sit for
+        mine.setdefault(delegate.user_id, delegate.user.full_name)
+    if mine:
+        groups.append(
+            (
+                _("Send one of its delegates to %(name)s") % {"name": above.name},
+                [
+                    (
+                        f"send:{pk}",
+                        _("Send %(person)s to %(name)s") % {"person": name, "name": above.name},
+                    )
+                    for pk, name in mine.items()
+                ],
+            )
+        )
+    if sent:
+        groups.append(
+            (
+                _("Recall a delegate it sent to %(name)s") % {"name": above.name},
+                [
+                    (
+                        f"recall:{d.pk}",
+                        _("Recall %(person)s from %(name)s")
+                        % {"person": d.user.full_name, "name": above.name},
+                    )
+                    for d in sent
+                ],
+            )
+        )
+    return groups
 
 
 # --- one delegate ------------------------------------------------------------------
@@ -657,7 +915,7 @@ def delegate_page(*, delegate: Delegate) -> dict[str, Any]:
         .order_by("-cast_at", "-pk")
     )
     for vote in votes:
-        vote.mandate_label = position_label(vote.mandate) if vote.mandate else ""  # type: ignore[attr-defined]
+        _label_vote(vote, list(vote.question.options or []))
     recalls = list(
         AssemblyVote.objects.filter(delegate=delegate, kind=AssemblyVoteKind.RECALL)
         .select_related("poll", "institution")

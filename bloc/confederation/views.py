@@ -7,6 +7,8 @@ builders here) with the refusal and its status when a service says no.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,14 +19,17 @@ from bloc.confederation.councils import get_council
 from bloc.confederation.forms import (
     ClosesForm,
     DelegateVoteForm,
+    EffectForm,
     ElectionForm,
     QuestionForm,
+    RankedVoteForm,
     RatifyForm,
     RecallForm,
     SendUpForm,
 )
 from bloc.confederation.models import Council, Delegate, Question, QuestionState
 from bloc.confederation.questions import ratification_sync
+from bloc.confederation.tree import Tree, load_tree
 from bloc.core.errors import NotFound
 from bloc.institutions.views import may
 
@@ -105,15 +110,28 @@ def council_response(
                     prefix=f"elect-{key}", people=sel.candidates(institution)
                 )
         assemblies.append(entry)
+    effect_form = None
+    if "ask" in shown:
+        choices = sel.effect_choices(council, context["tree"])
+        if choices or "effect" in bound:
+            shown.add("effect")
+            effect_form = bound.get("effect") or effect_form_for(council, context["tree"])
     context.update(
         {
             "assemblies": assemblies,
             "may_convene": "ask" in shown,
             "ask_form": bound.get("ask") or QuestionForm(prefix="ask"),
+            "effect_form": effect_form,
             "error": page_error(error, bound, shown),
         }
     )
     return render(request, "confederation/council.html", context, status=status)
+
+
+def effect_form_for(council: Council, tree: Tree | None = None, data: Any = None) -> EffectForm:
+    """The form of a question about the council itself, with what it may decide."""
+    choices = sel.effect_choices(council, tree or load_tree(council.chapter_id))
+    return EffectForm(data, prefix="effect", choices=choices)
 
 
 @require_GET
@@ -139,7 +157,16 @@ def question_response(
     focus = request.GET.get("focus", "")[:20] if request.method == "GET" else ""
     context = sel.question_page(question=question, viewer=request.user, focus=focus)
     my_vote = context["my_vote"]
-    initial = {"position": my_vote.position} if my_vote else None
+    vote_form = bound.get("vote")
+    if vote_form is None and question.options:
+        # A ranking starts from the delegate's vote, else from their mandate.
+        start = my_vote.ranking if my_vote else context["viewer_mandate"]
+        vote_form = RankedVoteForm(
+            prefix="vote", options=question.options, initial=RankedVoteForm.initial_for(start)
+        )
+    elif vote_form is None:
+        initial = {"position": my_vote.position} if my_vote else None
+        vote_form = DelegateVoteForm(prefix="vote", initial=initial)
     may_convene = may(request, "council.convene", question.council)
     shown = {"ratify", "up"} if may_convene else set()
     if context["viewer_delegate"] is not None:
@@ -147,7 +174,7 @@ def question_response(
     context.update(
         {
             "may_convene": may_convene,
-            "vote_form": bound.get("vote") or DelegateVoteForm(prefix="vote", initial=initial),
+            "vote_form": vote_form,
             "ratify_form": bound.get("ratify") or RatifyForm(prefix="ratify"),
             "up_form": bound.get("up") or SendUpForm(prefix="up"),
             "error": page_error(error, bound, shown),

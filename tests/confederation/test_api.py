@@ -437,3 +437,107 @@ def test_only_a_delegate_or_an_organizer_convenes(client, world):
     assert refused.status_code == 403 and refused.json()["code"] == "delegates_only"
     missing = client.get(f"{BASE}/city/questions/999999")
     assert missing.status_code == 404
+
+
+PLACES = ["Church hall", "Library annex", "Garage on B Street"]
+
+
+def test_a_ranked_question_is_put_mandated_voted_and_decided(client, world):
+    from bloc.decisions.models import Poll
+    from bloc.decisions.voting import vote
+
+    a, b = world.blocks["a"], world.blocks["b"]
+    as_a1, as_b1 = bearer(a.people[1]), bearer(b.people[1])
+    same = post(
+        client,
+        f"{BASE}/northside/questions",
+        {"title": "Where?", "options": ["Park", "park"]},
+        as_a1,
+    )
+    assert same.status_code == 422 and "options" in same.json()["fields"]
+    made = post(
+        client,
+        f"{BASE}/northside/questions",
+        {
+            "title": "Where should the tool library go?",
+            "options": PLACES,
+            "mandates_close_at": soon(),
+        },
+        as_a1,
+    )
+    assert made.status_code == 201, made.json()
+    question = made.json()
+    assert question["options"] == PLACES and question["state"] == "mandating"
+    assert question["mandate_results"] == [] and question["winner"] is None
+    # Nothing ranked yet: every node's ranking so far is null.
+    assert [r["ranking"] for r in question["ranked_mandate_results"]] == [None, None, None]
+    url = f"{BASE}/northside/questions/{question['id']}"
+    polls = {v["institution"]: v["poll_id"] for v in question["assembly_votes"]}
+    for person in a.people:  # annex > hall > garage
+        vote(
+            actor=person, poll=Poll.objects.get(pk=polls["block-a"]), data={"0": 2, "1": 1, "2": 3}
+        )
+    for person in b.people:  # garage > annex > hall
+        vote(
+            actor=person, poll=Poll.objects.get(pk=polls["block-b"]), data={"0": 3, "1": 2, "2": 1}
+        )
+    for poll in Poll.objects.filter(pk__in=polls.values()):
+        close_now(poll)
+
+    opened = post(client, f"{url}/open-voting", {}, as_a1)
+    assert opened.status_code == 200, opened.json()
+    mandates = {m["member"]["slug"]: m for m in opened.json()["mandates"]}
+    assert mandates["block-a"]["position"] is None
+    assert mandates["block-a"]["ranking"] == {
+        "tiers": [[1], [0], [2]],
+        "names": [["Library annex"], ["Church hall"], ["Garage on B Street"]],
+        "first": "Library annex",
+    }
+    assert mandates["block-b"]["ranking"]["tiers"] == [[2], [1], [0]]
+    north, block_a, block_b = opened.json()["ranked_mandate_results"]
+    assert (north["slug"], north["depth"], north["quorum_met"]) == ("northside", 0, True)
+    assert north["counted"][world.seats["a"].node]["first"] == "Library annex"
+    assert (block_a["slug"], block_a["parent"], block_a["weight"]) == ("block-a", north["node"], 4)
+    assert block_b["ranking"]["first"] == "Garage on B Street"
+
+    faithful = post(client, f"{url}/vote", {"ranking": [[1], [0], [2]]}, as_a1)
+    assert faithful.status_code == 200, faithful.json()
+    assert faithful.json()["deviated"] is False and faithful.json()["position"] == ""
+    # Bad rankings: refused with the reason, nothing recorded.
+    for bad in ({"ranking": [[0], [0]]}, {"ranking": [[7]]}, {"ranking": []}, {"position": "for"}):
+        refused = post(client, f"{url}/vote", bad, as_b1)
+        assert refused.status_code == 422 and "ranking" in refused.json()["fields"], bad
+    garbled = post(client, f"{url}/vote", {"ranking": "annex first"}, as_b1)
+    assert garbled.status_code == 422
+    # b's delegate ties the hall and the garage under the annex: against the mandate.
+    deviant = post(client, f"{url}/vote", {"ranking": [[1], [0, 2]]}, as_b1)
+    assert deviant.status_code == 200, deviant.json()
+    cast = deviant.json()
+    assert cast["deviated"] is True
+    assert cast["ranking"]["names"] == [["Library annex"], ["Church hall", "Garage on B Street"]]
+    assert cast["mandate_ranking"]["tiers"] == [[2], [1], [0]]
+
+    closed = post(client, f"{url}/close", {}, as_a1)
+    assert closed.status_code == 200, closed.json()
+    decided = closed.json()
+    assert decided["state"] == "carried" and decided["decision"] is None
+    assert decided["winner"] == "Library annex"
+    assert decided["ranked_decision"]["ranking"]["tiers"][0] == [1]
+    assert decided["ranked_decision"]["node"] == f"c{world.north.pk}"
+    assert {v["member"]["slug"]: v["deviated"] for v in decided["votes"]} == {
+        "block-a": False,
+        "block-b": True,
+    }
+    record = client.get(f"{BASE}/northside/delegates/{world.delegates['b'].pk}").json()
+    assert record["deviations"] == 1 and record["votes"][0]["ranking"]["tiers"] == [[1], [0, 2]]
+
+
+def test_a_motion_is_voted_with_a_position_not_a_ranking(client, world):
+    as_a1 = bearer(world.blocks["a"].people[1])
+    made = post(client, f"{BASE}/northside/questions", {"title": "Plant trees"}, as_a1)
+    assert made.status_code == 201 and made.json()["options"] == []
+    url = f"{BASE}/northside/questions/{made.json()['id']}"
+    ranked = post(client, f"{url}/vote", {"ranking": [[0], [1]]}, as_a1)
+    assert ranked.status_code == 422 and "position" in ranked.json()["fields"]
+    voted = post(client, f"{url}/vote", {"position": "for"}, as_a1)
+    assert voted.status_code == 200 and voted.json()["ranking"] is None

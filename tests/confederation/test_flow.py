@@ -252,7 +252,9 @@ def test_a_ranked_question_is_mandated_by_ranking_polls_and_decided_by_schulze(w
 
     convener = world.blocks["a"].people[1]
     with pytest.raises(ValidationFailed):
-        question_create(actor=convener, council=world.north, title="Where?", options=["Park", "park"])
+        question_create(
+            actor=convener, council=world.north, title="Where?", options=["Park", "park"]
+        )
     question = question_create(
         actor=convener,
         council=world.north,
@@ -260,7 +262,10 @@ def test_a_ranked_question_is_mandated_by_ranking_polls_and_decided_by_schulze(w
         options=["Church hall", "Library annex", "Garage on B Street"],
         mandates_close_at=soon(),
     )
-    polls = {v.institution.slug: v.poll for v in question.assembly_votes.select_related("poll", "institution")}
+    polls = {
+        v.institution.slug: v.poll
+        for v in question.assembly_votes.select_related("poll", "institution")
+    }
     assert {p.rule for p in polls.values()} == {"schulze"}
     # Block A: annex > hall > garage; Block B: garage > annex > hall.
     for person in world.blocks["a"].people:
@@ -277,12 +282,18 @@ def test_a_ranked_question_is_mandated_by_ranking_polls_and_decided_by_schulze(w
         delegate_vote(actor=convener, question=question, ranking=[[0], [0]])
     faithful = delegate_vote(actor=convener, question=question, ranking=[[1], [0], [2]])
     assert not faithful.deviated
-    deviant = delegate_vote(actor=world.blocks["b"].people[1], question=question, ranking=[[1], [2], [0]])
+    deviant = delegate_vote(
+        actor=world.blocks["b"].people[1], question=question, ranking=[[1], [2], [0]]
+    )
     assert deviant.deviated and deviant.mandate_ranking == [[2], [1], [0]]
     question = question_close(actor=convener, question=question)
     # Both delegates put the annex first: carried, and the annex goes down to ratify.
     assert question.state == "carried" and question.decision["ranking"][0] == [1]
     assert winner_name(question) == "Library annex"
     question = ratification_send(actor=convener, question=question, closes_at=soon())
-    titles = set(question.assembly_votes.filter(kind="ratify").values_list("poll__title", flat=True))
-    assert titles == {"Ratify Northside's decision: Where should the tool library go? — Library annex"}
+    titles = set(
+        question.assembly_votes.filter(kind="ratify").values_list("poll__title", flat=True)
+    )
+    assert titles == {
+        "Ratify Northside's decision: Where should the tool library go? — Library annex"
+    }

@@ -478,3 +478,214 @@ def test_a_big_ratification_lists_assemblies_of_the_council_in_focus(client, wor
     focused = page(client.get(f"{path}?focus=c{world.north.pk}"))
     assert "Block A" in focused and "Block C" not in focused
     assert "Show each assembly of Southside" in focused
+
+
+# --- ranked questions ----------------------------------------------------------------
+
+PLACES = ["Church hall", "Library annex", "Garage on B Street"]
+
+
+TIED = ' <span class="help">(tied)</span>'
+
+
+def ranking_html(*tiers: str) -> str:
+    """How a ranking is written on a page: an ordered list, tied options joined by =."""
+    items = "".join(f"<li>{tier}{TIED if ' = ' in tier else ''}</li>" for tier in tiers)
+    return f'<ol class="ranking">{items}</ol>'
+
+
+def rank_polls(world, question, ranks):  # type: ignore[no-untyped-def]
+    """Every member of each block ranks the options in its mandate poll, then it closes."""
+    from bloc.decisions.voting import vote
+
+    polls = {v.institution.slug: v.poll for v in question.assembly_votes.select_related("poll")}
+    for key, data in ranks.items():
+        for person in world.blocks[key].people:
+            vote(actor=person, poll=polls[f"block-{key}"], data=data)
+    for poll in polls.values():
+        close_now(poll)
+
+
+def test_a_ranked_question_put_mandated_voted_and_decided_through_the_pages(client, world):
+    convener = world.blocks["a"].people[1]
+    client.force_login(convener)
+    assert "Options to rank (optional)" in page(client.get(url("detail", "northside")))
+    # One option is not a ranking: refused on the form, nothing written.
+    lonely = client.post(
+        url("ask", "northside"), {"ask-title": "Where?", "ask-options": "Church hall\n\n"}
+    )
+    assert lonely.status_code == 422 and "from 2 to 12 options" in page(lonely)
+    assert not Question.objects.exists()
+
+    sent = client.post(
+        url("ask", "northside"),
+        {
+            "ask-title": "Where should the tool library go?",
+            "ask-options": "Church hall\r\n Library annex \r\n\r\nGarage on B Street\r\n",
+            "ask-mandates_close_at": later(),
+        },
+    )
+    question = Question.objects.get()
+    assert sent.status_code == 302 and question.options == PLACES
+    text = page(client.get(sent.url))
+    assert "Ranked question" in text and "<li>Garage on B Street</li>" in text
+    assert "Each member assembly ranks the options" in text
+
+    # Block A: annex > hall > garage; Block B: garage > annex > hall.
+    rank_polls(world, question, {"a": {"0": 2, "1": 1, "2": 3}, "b": {"0": 3, "1": 2, "2": 1}})
+    text = page(client.get(sent.url))  # the mandates so far, counted live
+    annex_first = ranking_html("Library annex", "Church hall", "Garage on B Street")
+    garage_first = ranking_html("Garage on B Street", "Library annex", "Church hall")
+    assert annex_first in text and garage_first in text
+    assert f'id="mandate-c{world.north.pk}"' in text and "Its ranking:" in text
+
+    assert client.post(url("open_voting", "northside", question.pk)).status_code == 302
+    question.refresh_from_db()
+    assert question.state == "voting"
+    assert question.mandates[world.seats["b"].node] == [[2], [1], [0]]
+
+    shown = page(client.get(url("question", "northside", question.pk)))
+    assert "<legend>Your ranking as a delegate: 1 for the option you prefer" in shown
+    assert '<label for="id_vote-rank_1">Library annex</label>' in shown
+    assert "Filled in with your mandate" in shown  # the annex is ranked 1
+    faithful = client.post(
+        url("vote", "northside", question.pk),
+        {"vote-rank_0": "2", "vote-rank_1": "1", "vote-rank_2": "3"},
+    )
+    assert faithful.status_code == 302
+    assert "Your ranking is recorded: 1. Library annex, 2. Church hall" in page(
+        client.get(faithful.url)
+    )
+
+    # b's delegate carries garage > annex > hall; a bad ranking comes back with the reason.
+    deviant = world.blocks["b"].people[1]
+    client.force_login(deviant)
+    nothing = client.post(url("vote", "northside", question.pk), {"vote-rank_0": ""})
+    assert nothing.status_code == 422 and "Rank the options." in page(nothing)
+    garbled = client.post(url("vote", "northside", question.pk), {"vote-rank_0": "9"})
+    assert garbled.status_code == 422 and "Select a valid choice" in page(garbled)
+    assert DelegateVote.objects.filter(question=question).count() == 1
+    # The annex first, the hall and the garage tied: against the mandate.
+    tied = client.post(
+        url("vote", "northside", question.pk),
+        {"vote-rank_0": "2", "vote-rank_1": "1", "vote-rank_2": "2"},
+    )
+    assert tied.status_code == 302
+    cast = DelegateVote.objects.get(delegate=world.delegates["b"])
+    assert cast.ranking == [[1], [0, 2]] and cast.deviated
+
+    client.logout()
+    text = page(client.get(url("question", "northside", question.pk)))
+    assert ranking_html("Library annex", "Church hall = Garage on B Street") in text
+    assert "Voted against mandate" in text and "1 delegate voted against their mandate." in text
+    assert "So far 2 delegates have voted." in text
+    record = page(client.get(url("delegate", "northside", world.delegates["b"].pk)))
+    assert ranking_html("Library annex", "Church hall = Garage on B Street") in record
+    assert garage_first in record and "Voted against mandate" in record
+
+    client.force_login(convener)
+    closed = client.post(url("close", "northside", question.pk))
+    assert closed.status_code == 302
+    question.refresh_from_db()
+    assert question.state == "carried"
+    text = page(client.get(closed.url))
+    assert "the council put Library annex first" in text
+    assert "Carried: Library annex came first." in text and "The council's ranking" in text
+    assert "2 of 2 members gave a ranking." in text
+    assert "votes for or against Library annex" in text  # the ratification form
+
+
+def test_a_ranked_city_question_shows_both_counts_and_a_tie_carries_nothing(client, world):
+    from bloc.confederation.questions import delegate_vote, question_create, voting_open
+
+    a1, c1 = world.blocks["a"].people[1], world.blocks["c"].people[1]
+    question = question_create(
+        actor=a1,
+        council=world.city,
+        title="Where should the tool library go?",
+        options=PLACES,
+        mandates_close_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    hall, annex, garage = (
+        {"0": 1, "1": 2, "2": 3},
+        {"0": 2, "1": 1, "2": 3},
+        {"0": 3, "1": 2, "2": 1},
+    )
+    rank_polls(world, question, {"a": annex, "b": annex, "c": hall, "d": garage})
+    text = page(client.get(url("question", "city", question.pk)))
+    # Every level: each neighborhood's ranking, and the city's under a double majority.
+    for council in (world.city, world.north, world.south):
+        assert f'id="mandate-c{council.pk}"' in text
+    assert "Counting each member once:" in text
+    assert "Weighting each member by the people it represents:" in text
+    assert "Library annex first" in text  # Northside's outcome
+    question = voting_open(actor=a1, question=question)
+    assert question.mandates[f"c{world.north.pk}"] == [[1], [0], [2]]
+    # Both delegates tie the hall and the annex first: no option first alone.
+    delegate_vote(actor=a1, question=question, ranking=[[0, 1], [2]])
+    delegate_vote(actor=c1, question=question, ranking=[[0, 1], [2]])
+    client.force_login(a1)
+    closed = client.post(url("close", "city", question.pk))
+    assert closed.status_code == 302
+    text = page(client.get(closed.url))
+    assert "no option came first alone, so nothing is carried" in text
+    assert "No option came first alone: not carried." in text
+    assert ranking_html("Church hall = Library annex", "Garage on B Street") in text
+    assert "Counting each member once" in text  # the double rule's two counts
+    question.refresh_from_db()
+    assert question.state == "not_carried"
+
+
+# --- questions that change the council ------------------------------------------------
+
+
+def test_a_council_joins_a_higher_council_by_a_question_from_its_page(client, world):
+    from bloc.confederation.councils import council_create
+    from bloc.confederation.models import Seat
+    from bloc.confederation.questions import delegate_vote
+
+    region = council_create(actor=SYSTEM, chapter=world.chapter, name="Region", level=3)
+    a1, c1 = world.blocks["a"].people[1], world.blocks["c"].people[1]
+    client.force_login(a1)  # a delegate to the City
+    shown = page(client.get(url("detail", "city")))
+    assert "Decide something about this council" in shown
+    assert f'<option value="join:{region.pk}">Join Region (level 3)</option>' in shown
+    assert f'value="join:{world.north.pk}"' not in shown  # not a higher council
+
+    # Joining Northside, which sits in the City, would make a cycle: refused, nothing written.
+    before = AuditEvent.objects.count()
+    cycle = client.post(url("ask", "city"), {"effect-action": f"join:{world.north.pk}"})
+    assert cycle.status_code == 409 and "joining would make a cycle" in page(cycle)
+    garbled = client.post(url("ask", "city"), {"effect-action": "join:somewhere"})
+    assert garbled.status_code == 422 and "Choose what the council decides." in page(garbled)
+    assert not Question.objects.exists() and AuditEvent.objects.count() == before
+
+    sent = client.post(
+        url("ask", "city"), {"effect-action": f"join:{region.pk}", "effect-body": "Bigger."}
+    )
+    question = Question.objects.get()
+    assert sent.status_code == 302 and sent.url == url("question", "city", question.pk)
+    assert question.effect == {"join": region.pk} and question.title == "City joins Region"
+    assert "If carried" in page(client.get(sent.url))
+    delegate_vote(actor=a1, question=question, position="for")
+    delegate_vote(actor=c1, question=question, position="for")
+    assert client.post(url("close", "city", question.pk)).status_code == 302
+    assert Seat.objects.filter(council=region, member_council=world.city, left_at=None).exists()
+    city = page(client.get(url("detail", "city")))
+    assert url("detail", "region") in city and f'value="leave:{region.pk}"' in city
+
+
+def test_a_council_recalls_the_delegate_it_sent_above(client, world):
+    client.force_login(world.blocks["b"].people[1])  # a delegate to Northside
+    shown = page(client.get(url("detail", "northside")))
+    sent_up = world.delegates["north"]  # a1, sent on to the City
+    assert f'value="leave:{world.city.pk}">Leave City</option>' in shown
+    assert f'value="recall:{sent_up.pk}">Recall Person A1 from City</option>' in shown
+    b1 = world.blocks["b"].people[1].pk
+    assert f'value="send:{b1}">Send Person B1 to City</option>' in shown
+    assert f'value="send:{world.blocks["a"].people[1].pk}"' not in shown  # already sent
+
+    sent = client.post(url("ask", "northside"), {"effect-action": f"recall:{sent_up.pk}"})
+    question = Question.objects.get()
+    assert sent.status_code == 302 and question.effect == {"recall": sent_up.pk}
+    assert question.title == "Northside recalls Person A1 from City"
