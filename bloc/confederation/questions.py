@@ -314,6 +314,7 @@ def question_send_up(
         council=seat.council,
         title=question.title,
         body=question.body,
+        options=question.options,  # a ranked question stays ranked above
         mandates_close_at=mandates_close_at,
         origin_question=question,
         check_permission=False,

@@ -131,3 +131,27 @@ def test_rollup_of_mandates_and_an_unknown_question(world):
     assert lines[2:] == ["    Block A: for (4 members)", "    Block B: for (2 members)"]
     with pytest.raises(CommandError, match="no question 999999"):
         run("rollup", "999999")
+
+
+def test_rollup_of_a_ranked_question_prints_each_ranking(world):
+    from bloc.actors import SYSTEM
+    from bloc.confederation.questions import question_create
+    from bloc.decisions.voting import vote
+
+    question = question_create(
+        actor=SYSTEM,
+        council=world.north,
+        title="Where?",
+        options=["Hall", "Annex"],
+        mandates_close_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    for assembly_vote in question.assembly_votes.select_related("poll", "institution"):
+        for person in world.blocks[assembly_vote.institution.slug[-1]].people:
+            vote(actor=person, poll=assembly_vote.poll, data={"0": 2, "1": 1})
+        close_now(assembly_vote.poll)
+    lines = run("rollup", str(question.pk)).splitlines()
+    assert lines[1:] == [
+        "  Northside: Annex > Hall",
+        "    Block A: Annex > Hall (4 members)",
+        "    Block B: Annex > Hall (2 members)",
+    ]

@@ -104,7 +104,22 @@ class Command(BaseCommand):
             self.stdout.write("  " * (row["depth"] + 1) + _line(row))
 
 
+def _order(ranking: dict[str, Any] | None) -> str:
+    if ranking is None:
+        return "no ranking"
+    return " > ".join(" = ".join(tier) for tier in ranking["names"])
+
+
 def _line(row: dict[str, Any]) -> str:
+    if "ranking" in row:  # a ranked question's mandates
+        text = f"{row['name']}: {_order(row['ranking'])}"
+        if row["kind"] == "institution":
+            return text + f" ({_plural(row['weight'], 'member', 'members')})"
+        if row.get("by_assemblies") and row["by_assemblies"] != row["ranking"]:
+            text += f"; by assemblies {_order(row['by_assemblies'])}"
+        if row.get("by_members") and row["by_members"] != row["ranking"]:
+            text += f"; by members {_order(row['by_members'])}"
+        return text + ("" if row["quorum_met"] else "; no quorum")
     position = row["position"] or "no position"
     if row["kind"] == "institution":
         return f"{row['name']}: {position} ({_plural(row['weight'], 'member', 'members')})"
