@@ -174,6 +174,8 @@ class Question(models.Model):
     mandates = models.JSONField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision = models.JSONField(null=True, blank=True)  # the council's NodeResult
+    # A carried effect that could not be applied (the councils changed meanwhile): why.
+    effect_refused = models.CharField(max_length=500, blank=True)
     ratify_closes_at = models.DateTimeField(null=True, blank=True)
     ratified_at = models.DateTimeField(null=True, blank=True)
     ratification = models.JSONField(null=True, blank=True)  # every node's NodeResult

@@ -263,8 +263,12 @@ def _apply_effect(question: Question) -> str:
         delegate = Delegate.objects.get(pk=effect["recall"])
         council_services.delegate_end(actor=SYSTEM, delegate=delegate, reason="recalled")
         return "recalled"
-    except (Conflict, Seat.DoesNotExist, Delegate.DoesNotExist) as problem:
-        return f"refused: {problem}"
+    except Conflict as problem:
+        question.effect_refused = problem.message[:500]
+    except (Seat.DoesNotExist, Delegate.DoesNotExist):
+        question.effect_refused = _("The council no longer sits there, or the delegate is gone.")
+    question.save(update_fields=["effect_refused"])
+    return "refused"
 
 
 def question_from_proposal(

@@ -297,3 +297,23 @@ def test_a_ranked_question_is_mandated_by_ranking_polls_and_decided_by_schulze(w
     assert titles == {
         "Ratify Northside's decision: Where should the tool library go? — Library annex"
     }
+
+
+def test_an_effect_that_can_no_longer_be_applied_is_carried_and_says_why(world, chapter):
+    from bloc.confederation.councils import council_create, seat_add
+    from bloc.confederation.models import Seat
+    from bloc.confederation.questions import delegate_vote, question_close, question_create
+
+    region = council_create(actor=SYSTEM, chapter=chapter, name="Region", level=3)
+    other = council_create(actor=SYSTEM, chapter=chapter, name="Other region", level=3)
+    convener = world.blocks["a"].people[1]  # sits in the City for Northside
+    question = question_create(
+        actor=convener, council=world.city, title="Join the region", effect={"join": region.pk}
+    )
+    seat_add(actor=SYSTEM, council=other, member=world.city)  # meanwhile, elsewhere
+    delegate_vote(actor=convener, question=question, position="for")
+    delegate_vote(actor=world.blocks["c"].people[1], question=question, position="for")
+    question = question_close(actor=convener, question=question)
+    assert question.state == "carried"
+    assert "Other region" in question.effect_refused
+    assert not Seat.objects.filter(council=region).exists()
