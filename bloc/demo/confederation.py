@@ -184,6 +184,7 @@ def load_confederation(institutions: dict[str, Institution], logins: dict[str, U
 
     _ratified_question(institutions, logins, north, city, delegates, envoy, south_envoy, rng)
     _open_question(institutions, logins, north, delegates, rng)
+    _ranked_question(logins, south, delegates, rng)
 
 
 def _ratified_question(
@@ -269,3 +270,36 @@ def _open_question(
         question_services.delegate_vote(actor=delegates[slug], question=question,
                                         position=mandate)  # fmt: skip
     return question
+
+
+SHELTERS = ["Harbor Street at 3rd", "Cedar Glen gate", "Palmas Avenue market"]
+
+
+def _ranked_question(
+    logins: dict[str, User], south: Council, delegates: dict[str, User], rng: Random
+) -> Question:
+    """South ranks where its first bus shelter goes: each body ranks the three corners
+    by its own Schulze poll, the delegates vote their mandates, Harbor Street comes first."""
+    organizer = logins["organizer"]
+    question = question_services.question_create(
+        actor=organizer,
+        council=south,
+        title="Where should South's first bus shelter go?",
+        body="The city funds one shelter this year; the neighbourhood ranks the corners.",
+        options=SHELTERS,
+        mandates_close_at=_soon(),
+    )
+    for vote in question.assembly_votes.select_related("poll", "institution"):
+        for voter in _voters(vote.institution):
+            if rng.random() < 0.7:
+                ranks = rng.sample([1, 2, 3], 3) if rng.random() < 0.4 else [1, 3, 2]
+                voting.vote(
+                    actor=voter, poll=vote.poll, data={str(i): r for i, r in enumerate(ranks)}
+                )
+        _close_now(vote.poll)
+    question = question_services.voting_open(actor=organizer, question=question)
+    for slug in SOUTH:
+        seat = Seat.objects.get(council=south, institution__slug=slug, left_at=None)
+        mandate = (question.mandates or {}).get(seat.node) or [[0], [1], [2]]
+        question_services.delegate_vote(actor=delegates[slug], question=question, ranking=mandate)
+    return question_services.question_close(actor=organizer, question=question)

@@ -69,6 +69,8 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     waiting = Question.objects.get(state="voting")
     assert waiting.council == maple_seat.council
     assert not waiting.votes.filter(delegate__user__email="facilitator@demo.bloc.example")
+    ranked = Question.objects.exclude(options=[]).get()  # South ranks its bus shelters
+    assert ranked.state == "carried" and ranked.decision["ranking"][0] == [0]
 
     counts = (
         User.objects.count(),
