@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bloc.confederation.councils import MAX_LEVEL
@@ -102,6 +104,15 @@ def mandates_field() -> forms.DateTimeField:
     )
 
 
+def options_help() -> str:
+    # Translated when shown (a lazy string formatted at import would stay in English).
+    return gettext(
+        "One option per line, from 2 to %(n)s: the assemblies and the delegates then "
+        "rank them instead of voting for or against. Leave it empty for a question "
+        "decided for or against."
+    ) % {"n": MAX_OPTIONS}
+
+
 class QuestionForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=200)
     body = forms.CharField(
@@ -115,12 +126,7 @@ class QuestionForm(forms.Form):
         max_length=(200 + 2) * MAX_OPTIONS * 2,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "One option per line, from 2 to %(n)s: the assemblies and the delegates then "
-            "rank them instead of voting for or against. Leave it empty for a question "
-            "decided for or against."
-        )
-        % {"n": MAX_OPTIONS},
+        help_text=lazy(options_help, str)(),
     )
     mandates_close_at = mandates_field()
 
