@@ -178,6 +178,10 @@ class Question(models.Model):
     effect_refused = models.CharField(max_length=500, blank=True)
     ratify_closes_at = models.DateTimeField(null=True, blank=True)
     ratified_at = models.DateTimeField(null=True, blank=True)
+    # Assemblies still to get their poll when the question went down to more than a
+    # request can open at once: {"kind", "closes_at", "left": [institution ids],
+    # "total"}; ``bloc polls tick`` continues (bloc.confederation.fanout). None: done.
+    fanout = models.JSONField(null=True, blank=True)
     ratification = models.JSONField(null=True, blank=True)  # every node's NodeResult
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -20,7 +20,19 @@ from bloc.confederation import councils as services
 from bloc.confederation.models import AssemblyVote, AssemblyVoteKind
 from bloc.core.errors import Conflict
 from bloc.decisions.models import Poll
-from bloc.decisions.signals import poll_counted
+from bloc.decisions.signals import poll_counted, polls_tick_started
+
+
+@receiver(polls_tick_started, sender=Poll)
+def _tick(sender: Any, **kwargs: Any) -> None:
+    """Go on sending questions down to their assemblies (``questions.fanout_continue``)."""
+    from bloc.confederation.models import Question, QuestionState
+    from bloc.confederation.questions import fanout_continue, ratification_finish
+
+    for question in Question.objects.filter(fanout__isnull=False).select_related("council"):
+        fanout_continue(question)
+        if question.fanout is None and question.state == QuestionState.RATIFYING:
+            ratification_finish(question)
 
 
 @receiver(poll_counted, sender=Poll)

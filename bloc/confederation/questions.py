@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -162,10 +162,67 @@ def winner_name(question: Question) -> str | None:
     return None if first is None else question.options[first]
 
 
+#: Polls opened in the request that sends a question down; the rest, by the tick.
+FANOUT_AT_ONCE = 200
+#: Polls each ``bloc polls tick`` opens for one question (about 20 ms each).
+FANOUT_PER_TICK = 1000
+
+
 def _send_down(
     actor: object, question: Question, assemblies: list[int], kind: str, closes_at: datetime
 ) -> None:
-    """One poll in every assembly below the council (a mandate or a ratification)."""
+    """A poll in every assembly below the council (a mandate or a ratification): the
+    first ``FANOUT_AT_ONCE`` now, the others by ``bloc polls tick`` (``fanout_continue``)
+    so that sending a question to thousands of assemblies fits in a request."""
+    now, later = assemblies[:FANOUT_AT_ONCE], assemblies[FANOUT_AT_ONCE:]
+    _open_polls(actor, question, now, kind, closes_at)
+    if later:
+        question.fanout = {
+            "kind": kind,
+            "closes_at": closes_at.isoformat(),
+            "left": later,
+            "total": len(assemblies),
+        }
+        question.save(update_fields=["fanout"])
+
+
+def fanout_continue(question: Question, *, most: int | None = None) -> int:
+    """Open the next polls of a question sent down to many assemblies; returns how many.
+
+    Assemblies still waiting when the polls have already closed get none (they took no
+    position); the audit log records how many."""
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().select_related("council").get(pk=question.pk)
+        if not locked.fanout:
+            return 0
+        data = dict(locked.fanout)
+        closes_at = datetime.fromisoformat(data["closes_at"])
+        batch, rest = (
+            data["left"][: most or FANOUT_PER_TICK],
+            data["left"][most or FANOUT_PER_TICK :],
+        )
+        if closes_at <= timezone.now() + FANOUT_MARGIN:
+            audit_append(
+                actor=SYSTEM,
+                action="council.fanout_missed",
+                subject=locked,
+                data={"kind": data["kind"], "assemblies": len(data["left"])},
+            )
+            batch, rest = [], []
+        _open_polls(SYSTEM, locked, batch, data["kind"], closes_at)
+        locked.fanout = {**data, "left": rest} if rest else None
+        locked.save(update_fields=["fanout"])
+    question.fanout = locked.fanout
+    return len(batch)
+
+
+#: A poll opened later than this before its close would leave no time to vote.
+FANOUT_MARGIN = timedelta(minutes=1)
+
+
+def _open_polls(
+    actor: object, question: Question, assemblies: list[int], kind: str, closes_at: datetime
+) -> None:
     if kind == AssemblyVoteKind.MANDATE:
         title = _("Our mandate to %(council)s: %(title)s") % {
             "council": question.council.name,
@@ -207,6 +264,13 @@ def _send_down(
             poll=poll,
             question=question,
         )
+
+
+def _still_sending() -> Conflict:
+    return Conflict(
+        _("The question is still being sent to the assemblies; try again in a few minutes."),
+        code="still_sending",
+    )
 
 
 def _check_effect(council: Council, effect: dict[str, Any]) -> None:
@@ -343,6 +407,8 @@ def voting_open(*, actor: object, question: Question) -> Question:
     permissions.require(actor, "council.convene", question.council)
     if question.state != QuestionState.MANDATING:
         raise Conflict(_("The delegates are not waiting for mandates."), code="not_mandating")
+    if question.fanout:
+        raise _still_sending()
     waiting = AssemblyVote.objects.filter(
         question=question,
         kind=AssemblyVoteKind.MANDATE,
@@ -562,6 +628,8 @@ def ratification_sync(question: Question) -> Question:
 
 
 def ratification_finish(question: Question) -> Question:
+    if Question.objects.filter(pk=question.pk, fanout__isnull=False).exists():
+        return question  # some assemblies have not even got their poll yet
     pending = AssemblyVote.objects.filter(
         question=question,
         kind=AssemblyVoteKind.RATIFY,

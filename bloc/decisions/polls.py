@@ -41,7 +41,7 @@ from bloc.decisions.models import (
     Proposal,
     SecretBallot,
 )
-from bloc.decisions.signals import poll_counted
+from bloc.decisions.signals import poll_counted, polls_tick_started
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings
 from bloc.membership.models import Membership, RecallPetition
@@ -327,6 +327,7 @@ def polls_tick(*, now: datetime | None = None) -> dict[str, int]:
     from bloc.decisions.notifications import announce_opened_polls, remind_poll_closing
 
     now = now or timezone.now()
+    polls_tick_started.send(sender=Poll)
     done = {"opened": 0, "closed": 0, "announced": 0, "reminded": 0}
     due = Poll.objects.filter(cancelled_at__isnull=True, closed_at__isnull=True).filter(
         Q(opened_at__isnull=True, opens_at__lte=now) | Q(closes_at__lte=now)

@@ -317,3 +317,71 @@ def test_an_effect_that_can_no_longer_be_applied_is_carried_and_says_why(world, 
     assert question.state == "carried"
     assert "Other region" in question.effect_refused
     assert not Seat.objects.filter(council=region).exists()
+
+
+def test_a_question_sent_to_more_assemblies_than_a_request_opens_goes_on_with_the_tick(
+    world, monkeypatch, client
+):
+    from bloc.confederation import questions
+    from bloc.confederation.models import AssemblyVote
+    from bloc.decisions.polls import polls_tick
+
+    monkeypatch.setattr(questions, "FANOUT_AT_ONCE", 1)
+    convener = world.blocks["a"].people[1]
+    question = questions.question_create(
+        actor=convener, council=world.north, title="Fix the lights", mandates_close_at=soon()
+    )
+    assert AssemblyVote.objects.filter(question=question).count() == 1
+    assert question.fanout["left"] and question.fanout["total"] == 2
+    page = client.get(f"/councils/{world.north.slug}/questions/{question.pk}/")
+    assert "1 of the 2 assemblies have yet to get their poll" in page.content.decode()
+    first = AssemblyVote.objects.get(question=question).poll
+    close_now(first)
+    with pytest.raises(Conflict) as refused:
+        questions.voting_open(actor=convener, question=question)
+    assert refused.value.code == "still_sending"
+    polls_tick()
+    question.refresh_from_db()
+    assert question.fanout is None
+    assert AssemblyVote.objects.filter(question=question).count() == 2
+    assert polls_tick()["opened"] == 0  # nothing left to send
+
+
+def test_assemblies_left_when_the_polls_close_take_no_position(world, monkeypatch):
+    from bloc.confederation import questions
+    from bloc.confederation.models import AssemblyVote, Question
+
+    monkeypatch.setattr(questions, "FANOUT_AT_ONCE", 1)
+    question = questions.question_create(
+        actor=SYSTEM, council=world.north, title="Fix the lights", mandates_close_at=soon()
+    )
+    fanout = dict(question.fanout, closes_at=timezone.now().isoformat())
+    Question.objects.filter(pk=question.pk).update(fanout=fanout)
+    assert questions.fanout_continue(question) == 0
+    question.refresh_from_db()
+    assert question.fanout is None
+    assert AssemblyVote.objects.filter(question=question).count() == 1
+
+
+def test_a_ratification_waits_for_assemblies_still_to_get_their_poll(world, monkeypatch):
+    from bloc.confederation import questions
+    from bloc.confederation.models import AssemblyVote
+    from bloc.decisions.polls import polls_tick
+
+    monkeypatch.setattr(questions, "FANOUT_AT_ONCE", 1)
+    convener = world.blocks["a"].people[1]
+    question = questions.question_create(actor=convener, council=world.north, title="Paint")
+    questions.delegate_vote(actor=convener, question=question, position="for")
+    question = questions.question_close(actor=convener, question=question)
+    question = questions.ratification_send(actor=convener, question=question, closes_at=soon())
+    first = AssemblyVote.objects.get(question=question, kind="ratify")
+    vote_all(first.poll, world.blocks[first.institution.slug[-1]].people, FOR)
+    close_now(first.poll)
+    question.refresh_from_db()
+    assert question.state == "ratifying"  # the other assembly has not even voted
+    polls_tick()
+    second = AssemblyVote.objects.exclude(pk=first.pk).get(question=question, kind="ratify")
+    vote_all(second.poll, world.blocks[second.institution.slug[-1]].people, FOR)
+    close_now(second.poll)
+    question.refresh_from_db()
+    assert question.state == "ratified"
