@@ -25,7 +25,7 @@ from bloc.budgeting import selectors as sel
 from bloc.budgeting import services as svc
 from bloc.budgeting.models import Budget, Project
 from bloc.budgeting.pabulib_import import budget_export
-from bloc.core.errors import Conflict, ValidationFailed
+from bloc.core.errors import Conflict, NotFound, ValidationFailed
 from bloc.institutions.models import Institution
 from bloc.institutions.selectors import institution_get
 
@@ -53,6 +53,11 @@ class BudgetOut(Schema):
     voting_opens: datetime
     voting_closes: datetime
     counted_at: datetime | None = Field(description="When the votes were counted; null before.")
+    council: str | None = Field(
+        default=None,
+        description="A council's budget: the council's short name (its assemblies' members "
+        "propose and vote); null: the institution's own.",
+    )
 
 
 class BudgetDetailOut(BudgetOut):
@@ -90,6 +95,11 @@ class BudgetIn(Schema):
     rule: RuleName = "mes"
     sat: SatName = "cost"
     completion: CompletionName = "add1_greedy"
+    council: str | None = Field(
+        default=None,
+        description="A council's short name to make it that council's budget (the "
+        "institution must sit under it); omitted: the institution's own.",
+    )
     ideas_open: datetime
     review_from: datetime
     voting_opens: datetime
@@ -277,8 +287,15 @@ def _institution(request: HttpRequest, slug: str) -> Institution:
 
 
 def _budget(request: HttpRequest, slug: str, budget_id: int) -> Budget:
-    institution = _institution(request, slug)
-    return svc.budget_sync(sel.budget_get(institution=institution, budget_id=budget_id))
+    institution = institution_get(slug=slug)
+    try:
+        budget = sel.budget_get(institution=institution, budget_id=budget_id)
+    except NotFound:
+        permissions.require(request.user, "budget.view", institution)  # refused first
+        raise
+    # A council's budget is also open to its assemblies' members (see budget.view).
+    permissions.require(request.user, "budget.view", budget)
+    return svc.budget_sync(budget)
 
 
 def _project(request: HttpRequest, slug: str, budget_id: int, project_id: int) -> Project:
@@ -305,6 +322,7 @@ def _summary(budget: Budget) -> dict[str, Any]:
         "voting_opens": budget.voting_opens,
         "voting_closes": budget.voting_closes,
         "counted_at": budget.counted_at,
+        "council": budget.council.slug if budget.council_id else None,
     }
 
 
@@ -412,6 +430,14 @@ def _settings(payload: BudgetIn | dict[str, Any]) -> svc.BudgetSettings:
         "implementation_from",
     ):
         values[name] = _aware(values[name])
+    council = values.pop("council", None)
+    if council:
+        from bloc.confederation.models import Council
+
+        found = Council.objects.filter(slug=council).values_list("pk", flat=True).first()
+        if found is None:
+            raise ValidationFailed.for_field("council", _("There is no such council."))
+        values["council_id"] = found
     return svc.BudgetSettings(**values)
 
 

@@ -80,6 +80,16 @@ class BudgetForm(forms.Form):
         initial="USD",
         help_text=gettext_lazy("Its three-letter code, such as USD or EUR."),
     )
+    council_id = forms.TypedChoiceField(
+        label=gettext_lazy("Whose budget"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "A council's budget is open to the members of every assembly below the "
+            "council: they submit ideas and vote here."
+        ),
+    )
     ballot_kind = forms.ChoiceField(label=gettext_lazy("Ballot"), choices=BallotKind.choices)
     min_projects = _number(
         gettext_lazy("Fewest projects a voter must choose"),
@@ -167,14 +177,20 @@ class BudgetForm(forms.Form):
         self,
         *args: Any,
         members: list[tuple[int, str]] = (),  # type: ignore[assignment]
+        councils: list[tuple[int, str]] = (),  # type: ignore[assignment]
+        owner: str = "",
         frozen: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].choices = list(members)
+        self.fields["council_id"].choices = [("", owner), *councils]
+        if not councils:  # the institution sits in no council: nothing to choose
+            del self.fields["council_id"]
         for name in frozen:
             # Fixed once voting opens: shown, not editable, and what is posted is ignored.
-            self.fields[name].disabled = True
+            if name in self.fields:
+                self.fields[name].disabled = True
         if not self.is_bound and "ideas_open" not in self.initial:
             start = timezone.localtime().replace(second=0, microsecond=0)
             week = datetime.timedelta(days=7)
@@ -184,7 +200,7 @@ class BudgetForm(forms.Form):
     def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The fields in the sections the page shows them in."""
         sections = (
-            (gettext_lazy("The budget"), ("title", "description")),
+            (gettext_lazy("The budget"), ("title", "description", "council_id")),
             (gettext_lazy("The money"), ("amount", "currency", "source", "source_detail")),
             (gettext_lazy("The phases"), PHASE_FIELDS),
             (
@@ -194,7 +210,10 @@ class BudgetForm(forms.Form):
             (gettext_lazy("The count"), ("rule", "sat", "completion", "min_votes")),
             (gettext_lazy("The review team"), ("reviewers",)),
         )
-        return [(legend, [self[name] for name in names]) for legend, names in sections]
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in sections
+        ]
 
     @classmethod
     def initial_of(cls, budget: Budget) -> dict[str, Any]:
@@ -223,6 +242,7 @@ class BudgetForm(forms.Form):
             sat=data["sat"],
             # Only Equal Shares has a completion: the other rules ignore the field.
             completion=(data["completion"] or "") if rule == Rule.MES else "",
+            council_id=data.get("council_id"),
             **{name: data[name] for name in PHASE_FIELDS},
         )
 

@@ -51,6 +51,17 @@ class Completion(models.TextChoices):
 
 class Budget(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="budgets")
+    # A council's budget: hosted (run, and its pages kept) by ``institution``, which sits
+    # under the council; the verified members of every assembly below the council
+    # propose and vote. Null: the institution's own budget.
+    council = models.ForeignKey(
+        "confederation.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("council"),
+    )
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("where the money comes from"), max_length=16,

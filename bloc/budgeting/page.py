@@ -11,7 +11,7 @@ from bloc.budgeting import selectors as sel
 from bloc.budgeting.models import Budget
 from bloc.budgeting.services import budget_sync
 from bloc.core.errors import NotFound
-from bloc.institutions.views import viewable
+from bloc.institutions.views import get_institution, page_refusal
 
 PHASE_LABELS = {
     sel.DRAFT: _("Being prepared"),
@@ -44,13 +44,18 @@ def budget_page(
 
     Counts the votes first when voting has closed and nobody has yet.
     """
-    institution = viewable(request, slug, "budget.view")
-    if isinstance(institution, HttpResponse):
-        return institution
+    institution = get_institution(slug)
     try:
-        budget = sel.budget_get(institution=institution, budget_id=budget_id)
+        budget: Budget | None = sel.budget_get(institution=institution, budget_id=budget_id)
     except NotFound:
-        raise Http404 from None
+        budget = None
+    # A council's budget is also open to the members of its assemblies; for the rest,
+    # the institution's rule answers first (a budget they may not see is not found).
+    refused = page_refusal(request, "budget.view", budget or institution)
+    if refused is not None:
+        return refused
+    if budget is None:
+        raise Http404
     budget_sync(budget)
     return budget, {
         "institution": institution,

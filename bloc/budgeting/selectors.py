@@ -105,11 +105,41 @@ def ballot_form(
     )
 
 
+def councils_above(institution: Any) -> list[int]:
+    """The councils ``institution`` sits in, directly or through lower councils."""
+    from bloc.confederation.tree import load_tree
+
+    return [
+        int(node[1:]) for node in load_tree(institution.chapter_id).path_up(f"i{institution.pk}")
+    ]
+
+
+def council_choices(institution: Any) -> list[tuple[int, str]]:
+    """The councils whose budget ``institution`` may host, lowest first."""
+    from bloc.confederation.models import Council
+
+    ids = councils_above(institution)
+    names = dict(Council.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [(pk, names[pk]) for pk in ids]
+
+
+def assemblies_voting(budget: Budget) -> list[int]:
+    """The institutions whose members propose and vote: the host, or for a council's
+    budget every assembly below the council."""
+    if budget.council_id is None:
+        return [budget.institution_id]
+    from bloc.confederation.tree import load_tree
+
+    return load_tree(budget.institution.chapter_id).assemblies_below(budget.council_id)
+
+
 def roster(*, budget: Budget) -> QuerySet[Membership]:
     """Who may vote: verified members who had joined before voting opened (joining
-    mid-vote cannot add voters), whether or not they have voted."""
+    mid-vote cannot add voters), whether or not they have voted. A person who belongs
+    to two assemblies under a council's budget has two rows and still one vote (the
+    voting services allow one ballot per person)."""
     return Membership.objects.filter(
-        institution_id=budget.institution_id,
+        institution_id__in=assemblies_voting(budget),
         left_at__isnull=True,
         verified_at__isnull=False,
         joined_at__lte=budget.voting_opens,

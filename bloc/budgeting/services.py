@@ -118,6 +118,7 @@ class BudgetSettings:
     rule: str = Rule.MES
     sat: str = Satisfaction.COST
     completion: str = Completion.ADD1_GREEDY
+    council_id: int | None = None  # a council's budget (see models.Budget.council)
 
 
 def _checked(settings: BudgetSettings) -> dict[str, Any]:
@@ -189,15 +190,27 @@ def _checked(settings: BudgetSettings) -> dict[str, Any]:
             if start < before or (name == "voting_closes" and start == before):
                 fail(name, _("Each phase must start after the one before it."))
         values.update(zip(order, dates, strict=True))
+    values["council_id"] = settings.council_id or None
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, fields=errors)
     return values
 
 
+def _council_above(institution: Institution, council_id: int | None) -> None:
+    """A council's budget is hosted by an institution that sits under the council."""
+    if council_id is not None and council_id not in sel.councils_above(institution):
+        raise ValidationFailed.for_field(
+            "council_id",
+            _("Choose a council %(name)s sits in, directly or through a lower council.")
+            % {"name": institution.name},
+        )
+
+
 def budget_create(*, actor: Any, institution: Institution, settings: BudgetSettings) -> Budget:
     permissions.require(actor, "budget.manage", institution)
     values = _checked(settings)
+    _council_above(institution, values["council_id"])
     with transaction.atomic():
         budget = Budget.objects.create(
             institution=institution, created_by=actor if is_person(actor) else None, **values
@@ -208,6 +221,7 @@ def budget_create(*, actor: Any, institution: Institution, settings: BudgetSetti
             subject=budget,
             data={
                 "institution": institution.slug,
+                "council": values["council_id"],
                 "amount": budget.amount,
                 "currency": budget.currency,
             },  # fmt: skip
@@ -229,12 +243,15 @@ BALLOT_FIELDS = (
     "sat",
     "completion",
     "voting_opens",
+    "council_id",  # who may vote
 )
 
 
 def budget_update(*, actor: Any, budget: Budget, settings: BudgetSettings) -> Budget:
     permissions.require(actor, "budget.manage", budget.institution)
     values = _checked(settings)
+    if values["council_id"] != budget.council_id:
+        _council_above(budget.institution, values["council_id"])
     with transaction.atomic():
         locked = Budget.objects.select_for_update().get(pk=budget.pk)
         if locked.imported_from:
@@ -281,7 +298,7 @@ def idea_submit(
     place: str = "",
     category: str = "",
 ) -> Project:
-    permissions.require(actor, "budget.propose", budget.institution)
+    permissions.require(actor, "budget.propose", budget)
     if sel.phase(budget) != sel.IDEAS:
         raise Conflict(_("This budget is not taking ideas now."), code="not_taking_ideas")
     values = {

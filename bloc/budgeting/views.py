@@ -75,6 +75,14 @@ def _members(institution: Institution) -> dict[int, Any]:
     return {u.pk: u for u in sorted(users, key=lambda u: u.full_name.casefold())}
 
 
+def _owners(institution: Institution) -> dict[str, Any]:
+    """Whose budget it may be: the institution's own, or a council's it sits in."""
+    return {
+        "councils": sel.council_choices(institution),
+        "owner": _("%(name)s's own") % {"name": institution.name},
+    }
+
+
 def _choices(users: dict[int, Any]) -> list[tuple[int, str]]:
     return [(pk, u.full_name or u.email) for pk, u in users.items()]
 
@@ -130,7 +138,9 @@ def _budget_form_page(
         "budget": budget,
         "form": form,
         "notice": notice,
-        "frozen": bool(form and any(form.fields[f].disabled for f in BALLOT_FIELDS)),
+        "frozen": bool(
+            form and any(form.fields[f].disabled for f in BALLOT_FIELDS if f in form.fields)
+        ),
     }
     return render(request, "budgeting/budget_form.html", context, status=status)
 
@@ -143,8 +153,10 @@ def budget_create(request: HttpRequest, slug: str) -> HttpResponse:
     institution = found
     users = _members(institution)
     if request.method != "POST":
-        return _budget_form_page(request, institution, BudgetForm(members=_choices(users)))
-    form = BudgetForm(request.POST, members=_choices(users))
+        return _budget_form_page(
+            request, institution, BudgetForm(members=_choices(users), **_owners(institution))
+        )
+    form = BudgetForm(request.POST, members=_choices(users), **_owners(institution))
     status = 422
     if form.is_valid():
 
@@ -190,9 +202,17 @@ def budget_edit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
     users = _members(institution)
     initial = BudgetForm.initial_of(budget)
     if request.method != "POST":
-        form = BudgetForm(initial=initial, members=_choices(users), frozen=frozen)
+        form = BudgetForm(
+            initial=initial, members=_choices(users), frozen=frozen, **_owners(institution)
+        )
         return _budget_form_page(request, institution, form, budget=budget, notice=notice)
-    form = BudgetForm(request.POST, initial=initial, members=_choices(users), frozen=frozen)
+    form = BudgetForm(
+        request.POST,
+        initial=initial,
+        members=_choices(users),
+        frozen=frozen,
+        **_owners(institution),
+    )
     status = 422
     if form.is_valid():
         # The page shows times to the minute (a frozen field, to the second): an
@@ -250,7 +270,7 @@ def budget_detail(request: HttpRequest, slug: str, budget_id: int) -> HttpRespon
             "counted": budget.counted_at is not None,
             "funded_count": len(funded),
             "funded_money": money(funded_total, budget.currency),
-            "may_propose": phase == sel.IDEAS and may(request, "budget.propose", institution),
+            "may_propose": phase == sel.IDEAS and may(request, "budget.propose", budget),
             "may_review": phase in (sel.IDEAS, sel.REVIEW)
             and may(request, "budget.review", budget),
             "may_manage": not budget.imported_from and may(request, "budget.manage", institution),
@@ -269,7 +289,7 @@ def idea_submit(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse
     if isinstance(found, HttpResponse):
         return found
     budget, context = found
-    refused = page_refusal(request, "budget.propose", context["institution"])
+    refused = page_refusal(request, "budget.propose", context["budget"])
     if refused is not None:
         return refused
     form: IdeaForm | None = IdeaForm(currency=budget.currency)
@@ -510,11 +530,16 @@ def project_photo(
     request: HttpRequest, slug: str, budget_id: int, project_id: int, photo_id: int
 ) -> HttpResponse:
     institution = get_institution(slug)
-    decision = permissions.check(request.user, "budget.view", institution)
+    try:
+        budget = sel.budget_get(institution=institution, budget_id=budget_id)
+    except NotFound:
+        budget = None
+    decision = permissions.check(request.user, "budget.view", budget or institution)
     if not decision:
         raise DjangoPermissionDenied(decision.reason)
     try:
-        budget = sel.budget_get(institution=institution, budget_id=budget_id)
+        if budget is None:
+            raise NotFound("")
         project = sel.project_get(budget=budget, project_id=project_id)
         photo = sel.photo_get(project=project, photo_id=photo_id)
     except NotFound:

@@ -179,12 +179,17 @@ def vote(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse:
 def _roster(budget: Budget) -> list[Membership]:
     """Members who may still vote: those ``services.eligible`` accepts, without a vote."""
     voted = BudgetParticipation.objects.filter(budget=budget).values("user_id")
-    return list(
+    rows = (
         sel.roster(budget=budget)
         .exclude(user_id__in=voted)
         .select_related("user")
         .order_by("user__full_name", "pk")
     )
+    # Once per person, who may belong to two assemblies under a council's budget.
+    once: dict[int, Membership] = {}
+    for membership in rows:
+        once.setdefault(membership.user_id, membership)
+    return list(once.values())
 
 
 def _paper_refusal(exc: Conflict | PermissionDenied | ValidationFailed, voter: Any) -> str:

@@ -503,6 +503,8 @@ def council_page(*, council: Council, viewer: Any) -> dict[str, Any]:
         "question_groups": question_groups,
         "question_count": len(questions),
         "open_votes": open_votes,
+        # Its participatory budgets, each run by an institution below it.
+        "budgets": list(council.budgets.select_related("institution").order_by("-voting_opens")),
         "rule_words": rule_words(council),
         "quorum_words": quorum_words(council, len(members)),
         "tree": tree,

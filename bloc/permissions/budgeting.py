@@ -1,8 +1,10 @@
 """Rules about participatory budgets.
 
 Budgets are as public as the institution's records (a city allocation is public
-money). Members submit ideas; the review team (named on the budget) and the
-institution's facilitators review them and keep the implementation record;
+money); a council's budget is also open to the members of every assembly below the
+council, who submit ideas and vote there. Members submit ideas; the review team
+(named on the budget) and the institution's facilitators review them and keep the
+implementation record;
 facilitators and the chapter's organizers set budgets up and enter paper ballots.
 Who may vote — verified members at the opening of the vote — is checked by the
 voting service, which also says why not.
@@ -29,13 +31,34 @@ def reviews(actor: Any, budget: Any) -> bool:
     return budget.reviewers.filter(pk=actor.pk).exists() and is_member(actor, institution)
 
 
+def _institution_of(obj: Any) -> Any:
+    """Budget rules take the institution (its list of budgets) or a budget."""
+    return getattr(obj, "institution", obj)
+
+
+def in_council_budget(actor: Any, obj: Any) -> bool:
+    """A member of one of the assemblies a council's budget belongs to."""
+    if not is_person(actor) or getattr(obj, "council_id", None) is None:
+        return False
+    from bloc.budgeting.selectors import assemblies_voting
+    from bloc.membership.models import Membership
+
+    return Membership.objects.filter(
+        user_id=actor.pk, left_at__isnull=True, institution_id__in=assemblies_voting(obj)
+    ).exists()
+
+
 @rule("budget.view")
-def _budget_view(actor: Any, institution: Any) -> Decision:
+def _budget_view(actor: Any, obj: Any) -> Decision:
     from bloc.institutions.selectors import bylaws_settings
 
+    institution = _institution_of(obj)
     if bylaws_settings(institution=institution).public_records:
         return ALLOW
-    return members_and_organizers(actor, institution)
+    decision = members_and_organizers(actor, institution)
+    if not decision and in_council_budget(actor, obj):
+        return ALLOW
+    return decision
 
 
 @rule("budget.manage")
@@ -51,11 +74,18 @@ def _budget_manage(actor: Any, institution: Any) -> Decision:
 
 
 @rule("budget.propose")
-def _budget_propose(actor: Any, institution: Any) -> Decision:
+def _budget_propose(actor: Any, obj: Any) -> Decision:
     if not is_person(actor):
         return login_required_decision()
-    if is_member(actor, institution):
+    if is_member(actor, _institution_of(obj)) or in_council_budget(actor, obj):
         return ALLOW
+    if getattr(obj, "council_id", None) is not None:
+        return Decision(
+            False,
+            "members_only",
+            _("Only members of the assemblies of %(council)s can submit an idea.")
+            % {"council": obj.council.name},
+        )
     return Decision(
         False, "members_only", _("Only members of this institution can submit an idea.")
     )

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.confederation.conftest import world  # noqa: F401 - councils' budgets use it
 from tests.conftest import make_person, member
 
 #: Days from now at which each phase starts, so that the budget stands in that phase.
