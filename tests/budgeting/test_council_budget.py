@@ -92,3 +92,14 @@ def test_the_api_says_whose_budget_it_is_and_opens_it_to_the_council_s_members(
     client.force_login(world.blocks["b"].people[0])
     answer = client.get(url)
     assert answer.status_code == 200 and answer.json()["council"] == world.north.slug
+
+
+def test_the_form_offers_the_councils_the_institution_sits_in(world, client):
+    a, c = world.blocks["a"], world.blocks["c"]
+    client.force_login(a.facilitator)
+    form = client.get(f"/institutions/{a.institution.slug}/budgets/new/").content.decode()
+    assert "Whose budget" in form
+    assert ">Northside<" in form and ">City<" in form and ">Southside<" not in form
+    client.force_login(c.facilitator)
+    form = client.get(f"/institutions/{c.institution.slug}/budgets/new/").content.decode()
+    assert ">Southside<" in form and ">Northside<" not in form
