@@ -41,6 +41,7 @@ from bloc.confederation.models import (
     QuestionState,
     Seat,
 )
+from bloc.confederation.notifications import notify_delegates_voting
 from bloc.confederation.rollup import (
     as_json,
     core_council,
@@ -132,6 +133,8 @@ def question_create(
         )
         if mandates_close_at is not None:
             _send_down(actor, question, assemblies, AssemblyVoteKind.MANDATE, mandates_close_at)
+        else:
+            transaction.on_commit(lambda: notify_delegates_voting(question))
     return question
 
 
@@ -442,6 +445,7 @@ def voting_open(*, actor: object, question: Question) -> Question:
         audit_append(
             actor=actor, action="council.voting_open", subject=locked, data={"mandates": mandates}
         )
+        transaction.on_commit(lambda: notify_delegates_voting(locked))
     return locked
 
 

@@ -79,7 +79,7 @@ def _message(poll: Poll, user: User, template: str) -> EmailMessage:
     return EmailMessage(" ".join(subject.split()), body, to=[user.email])
 
 
-def _send(messages: Iterable[EmailMessage]) -> int:
+def send_safely(messages: Iterable[EmailMessage]) -> int:
     batch = list(messages)
     if not batch:
         return 0
@@ -104,7 +104,7 @@ def notify_poll_opened(poll: Poll) -> int:
     ).update(announced_at=timezone.now())
     if not claimed:
         return 0
-    return _send(_message(poll, user, "opened") for user in _recipients(poll))
+    return send_safely(_message(poll, user, "opened") for user in _recipients(poll))
 
 
 def announce_opened_polls() -> int:
@@ -141,5 +141,5 @@ def remind_poll_closing(*, now: datetime) -> int:
             poll.save(update_fields=["reminded_at"])
             voted = Participation.objects.filter(poll=poll).values("user_id")
             people = list(_recipients(poll).exclude(pk__in=voted))
-        sent += _send(_message(poll, user, "reminder") for user in people)
+        sent += send_safely(_message(poll, user, "reminder") for user in people)
     return sent

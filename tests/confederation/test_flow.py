@@ -385,3 +385,43 @@ def test_a_ratification_waits_for_assemblies_still_to_get_their_poll(world, monk
     close_now(second.poll)
     question.refresh_from_db()
     assert question.state == "ratified"
+
+
+def test_delegates_are_emailed_when_their_council_votes_with_their_mandate(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from bloc.confederation.questions import question_create, voting_open
+    from bloc.decisions.models import PollEmailOptOut
+
+    convener = world.blocks["a"].people[1]
+    question = question_create(
+        actor=convener, council=world.north, title="Close Elm Street", mandates_close_at=soon()
+    )
+    polls = {
+        v.institution.slug: v.poll
+        for v in question.assembly_votes.select_related("poll", "institution")
+    }
+    vote_all(polls["block-a"], world.blocks["a"].people, FOR)
+    vote_all(polls["block-b"], world.blocks["b"].people, AGAINST)
+    for poll in polls.values():
+        close_now(poll)
+    b_delegate = world.blocks["b"].people[1]
+    b_delegate.preferred_language = "es"
+    b_delegate.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        voting_open(actor=convener, question=question)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {convener.email, b_delegate.email}
+    english = by_address[convener.email]
+    assert "Your vote in Northside: Close Elm Street" in english.subject
+    assert "The mandate you carry: For." in english.body
+    assert f"/councils/{world.north.slug}/questions/{question.pk}/" in english.body
+    assert by_address[b_delegate.email].subject == "Tu voto en Northside: Close Elm Street"
+    PollEmailOptOut.objects.create(user=convener)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        question_create(actor=convener, council=world.north, title="Paint the fence")
+    assert [m.to[0] for m in mail.outbox] == [b_delegate.email]
