@@ -31,6 +31,7 @@ from django.utils import timezone
 from bloc import permissions
 from bloc.accounts.models import User
 from bloc.actors import SYSTEM
+from bloc.budgeting.models import Budget
 from bloc.confederation import councils as council_services
 from bloc.confederation import questions as question_services
 from bloc.confederation.models import Council, Question, Seat
@@ -185,6 +186,7 @@ def load_confederation(institutions: dict[str, Institution], logins: dict[str, U
     _ratified_question(institutions, logins, north, city, delegates, envoy, south_envoy, rng)
     _open_question(institutions, logins, north, delegates, rng)
     _ranked_question(logins, south, delegates, rng)
+    _council_budget(institutions, logins, north, delegates)
 
 
 def _ratified_question(
@@ -303,3 +305,52 @@ def _ranked_question(
         mandate = (question.mandates or {}).get(seat.node) or [[0], [1], [2]]
         question_services.delegate_vote(actor=delegates[slug], question=question, ranking=mandate)
     return question_services.question_close(actor=organizer, question=question)
+
+
+NORTH_IDEAS = (
+    (
+        "oak-avenue-block",
+        "Shade trees on Oak Avenue",
+        "Twelve street trees on the sunny side.",
+        6000,
+    ),
+    (
+        "grand-concourse-tenants",
+        "Free legal clinic for tenants",
+        "A lawyer two evenings a month.",
+        8000,
+    ),
+    (
+        "market-street-club",
+        "Covered stalls for the Saturday market",
+        "Six awnings and tables.",
+        5000,
+    ),
+)
+
+
+def _council_budget(
+    institutions: dict[str, Institution],
+    logins: dict[str, User],
+    north: Council,
+    delegates: dict[str, User],
+) -> Budget:
+    """North's share of the city's neighbourhood fund, run by Maple Street: members of
+    every North body submit ideas (and will vote)."""
+    from bloc.budgeting import services as budget_services
+    from bloc.demo.budgeting import _settings
+
+    budget = budget_services.budget_create(
+        actor=logins["facilitator"],
+        institution=institutions["maple-street-block"],
+        settings=_settings(
+            "Riverside North Fund 2027", 20000, (-3, 10, 14, 28, 45), source="city",
+            source_detail="The city's neighbourhood fund", council_id=north.pk,
+            description="North's share of the city's fund: every verified member of a "
+            "North body may propose and vote.",
+        ),
+    )  # fmt: skip
+    for slug, title, text, cost in NORTH_IDEAS:
+        budget_services.idea_submit(actor=delegates[slug], budget=budget, title=title,
+                                    description=text, estimated_cost=cost)  # fmt: skip
+    return budget

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from bloc.accounts.models import User
 from bloc.audit.models import AuditEvent
 from bloc.audit.selectors import audit_verify
+from bloc.budgeting.models import Budget
 from bloc.institutions.models import Chapter, Institution, InstitutionKind
 from bloc.membership.models import Membership, Role, RoleTerm, VerificationMethod
 
@@ -71,6 +72,11 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     assert not waiting.votes.filter(delegate__user__email="facilitator@demo.bloc.example")
     ranked = Question.objects.exclude(options=[]).get()  # South ranks its bus shelters
     assert ranked.state == "carried" and ranked.decision["ranking"][0] == [0]
+    fund = Budget.objects.get(council=maple_seat.council)  # North's, run by Maple Street
+    assert fund.institution.slug == "maple-street-block"
+    assert {p.submitted_by_id for p in fund.projects.all()} - set(
+        Membership.objects.filter(institution=fund.institution).values_list("user_id", flat=True)
+    )  # ideas from members of other North bodies
 
     counts = (
         User.objects.count(),
