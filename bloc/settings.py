@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bloc.events",
     "bloc.budgeting",
     "bloc.confederation",
+    "bloc.electoral",
     "bloc.demo",
 ]
 

@@ -195,6 +195,10 @@ MATRIX = [
     ("council.convene", "council", {"organizer", "verified"}),
     ("council.assembly_vote", "maple", LEADERS | {"secretary"}),
     ("delegate.recall", "maple", VERIFIED),
+    # The platform (electoral): public; assemblies' officers propose priorities.
+    ("platform.view", "chapter", set(PERSONAS)),
+    ("priority.propose", "maple", LEADERS | {"secretary"}),
+    ("platform.manage", "chapter", {"organizer"}),
 ]
 
 

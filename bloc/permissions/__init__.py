@@ -79,6 +79,7 @@ from bloc.permissions import (  # noqa: E402,F401
     concerns,
     confederation,
     decisions,
+    electoral,
     events,
     institutions,
     meetings,
