@@ -952,6 +952,21 @@ def _assembly(request: HttpRequest, slug: str, institution: str) -> tuple[Counci
     return _council(request, slug), institution_get(slug=institution)
 
 
+def _membership_vote(
+    request: HttpRequest, slug: str, payload: CouncilJoinIn, service: Any
+) -> Status[CouncilAssemblyVoteOut]:
+    """Joining or leaving: the assembly's vote (``service``) and its answer."""
+    council, institution = _assembly(request, slug, payload.institution)
+    vote = service(
+        actor=request.user,
+        institution=institution,
+        council=council,
+        closes_at=_aware(payload.closes_at),
+        opens_at=_maybe_aware(payload.opens_at),
+    )
+    return Status(201, CouncilAssemblyVoteOut(**_assembly_votes(pk=vote.pk)[0]))
+
+
 @router.post(
     "/{slug}/join",
     response={201: CouncilAssemblyVoteOut},
@@ -964,15 +979,7 @@ def _assembly(request: HttpRequest, slug: str, institution: str) -> tuple[Counci
 def council_join(
     request: HttpRequest, slug: str, payload: CouncilJoinIn
 ) -> Status[CouncilAssemblyVoteOut]:
-    council, institution = _assembly(request, slug, payload.institution)
-    vote = council_services.join_vote(
-        actor=request.user,
-        institution=institution,
-        council=council,
-        closes_at=_aware(payload.closes_at),
-        opens_at=_maybe_aware(payload.opens_at),
-    )
-    return Status(201, CouncilAssemblyVoteOut(**_assembly_votes(pk=vote.pk)[0]))
+    return _membership_vote(request, slug, payload, council_services.join_vote)
 
 
 @router.post(
@@ -983,15 +990,7 @@ def council_join(
 def council_leave(
     request: HttpRequest, slug: str, payload: CouncilJoinIn
 ) -> Status[CouncilAssemblyVoteOut]:
-    council, institution = _assembly(request, slug, payload.institution)
-    vote = council_services.leave_vote(
-        actor=request.user,
-        institution=institution,
-        council=council,
-        closes_at=_aware(payload.closes_at),
-        opens_at=_maybe_aware(payload.opens_at),
-    )
-    return Status(201, CouncilAssemblyVoteOut(**_assembly_votes(pk=vote.pk)[0]))
+    return _membership_vote(request, slug, payload, council_services.leave_vote)
 
 
 @router.post(
