@@ -20,6 +20,7 @@ from bloc.concerns.models import Concern
 from bloc.confederation.councils import council_create, delegate_add, seat_add
 from bloc.core.errors import PermissionDenied
 from bloc.decisions.models import Proposal, Task
+from bloc.electoral.models import Campaign, CampaignRole, Petition, Turf
 from bloc.institutions import services as institution_services
 from bloc.membership.roles import role_term_assign
 from tests.conftest import make_person, member
@@ -102,7 +103,18 @@ def world(maple, chapter):
     council = council_create(actor=SYSTEM, chapter=chapter, name="Riverside Council")
     seat = seat_add(actor=SYSTEM, council=council, member=maple)
     delegate_add(actor=SYSTEM, seat=seat, user=people["verified"])
+    campaign = Campaign.objects.create(chapter=chapter, title="Knock for Ana")
+    CampaignRole.objects.create(campaign=campaign, user=people["verified"], role="manager")
+    CampaignRole.objects.create(campaign=campaign, user=people["member"], role="canvasser")
+    turf = Turf.objects.create(campaign=campaign, institution=maple, name="Maple 100s")
+    turf.canvassers.add(people["member"])
+    petition = Petition.objects.create(
+        chapter=chapter, kind="initiative", title="Rent board", target=10, deadline=today
+    )
     return {
+        "campaign": campaign,
+        "turf": turf,
+        "petition": petition,
         "council": council,
         "budget": budget,
         "concern": concern,
@@ -124,7 +136,7 @@ def target(world, name):
         return world["memberships"]["member"]
     if name == "resident_self":
         return world["people"]["resident"]
-    if name in ("proposal", "task", "concern", "budget", "council"):
+    if name in ("proposal", "task", "concern", "budget", "council", "campaign", "turf", "petition"):
         return world[name]
     return None
 
@@ -199,6 +211,19 @@ MATRIX = [
     ("platform.view", "chapter", set(PERSONAS)),
     ("priority.propose", "maple", LEADERS | {"secretary"}),
     ("platform.manage", "chapter", {"organizer"}),
+    ("cycle.manage", "chapter", {"organizer"}),
+    ("candidate.nominate", "maple", LEADERS | {"secretary"}),
+    ("candidate.apply", "chapter", PEOPLE),
+    ("scorecard.manage", "chapter", {"organizer"}),
+    ("campaign.manage", "chapter", {"organizer"}),
+    # Contact data: the campaign's roles only (the verified member manages it, the
+    # member canvasses the turf); not the organizer who started the campaign.
+    ("campaign.contacts", "campaign", {"verified", "member"}),
+    ("campaign.export", "campaign", {"verified"}),
+    ("turf.canvass", "turf", {"verified", "member"}),
+    ("campaign.offer_shifts", "maple", LEADERS | {"secretary"}),
+    ("petition.manage", "chapter", {"organizer"}),
+    ("petition.circulate", "petition", MEMBERS | {"organizer", "other_member"}),
 ]
 
 

@@ -14,6 +14,14 @@ from bloc.concerns.api import router as concerns_router
 from bloc.confederation.api import router as councils_router
 from bloc.decisions.poll_api import router as polls_router
 from bloc.decisions.proposal_api import router as proposals_router
+from bloc.electoral import (
+    campaign_api,
+    candidate_api,
+    endorsement_api,
+    petition_api,
+    platform_api,
+    scorecard_api,
+)
 from bloc.events.api import router as events_router
 from bloc.institutions.api import router as institutions_router
 from bloc.meetings.api import router as meetings_router
@@ -49,3 +57,12 @@ api.add_router("/institutions", concerns_router)
 api.add_router("/institutions", events_router)
 api.add_router("/institutions", budgets_router)
 api.add_router("/councils", councils_router)
+for part in (
+    platform_api,
+    candidate_api,
+    endorsement_api,
+    scorecard_api,
+    campaign_api,
+    petition_api,
+):
+    api.add_router("/electoral", part.router)

@@ -57,6 +57,7 @@ from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bloc.decisions.models import Poll, Proposal
 from bloc.decisions.polls import poll_create, poll_sync
 from bloc.decisions.recalls import recall_rule
+from bloc.decisions.signals import question_decided
 from bloc.institutions.models import Institution
 from bloc.validation import clean_text
 
@@ -592,6 +593,7 @@ def question_close(*, actor: object, question: Question) -> Question:
             subject=locked,
             data={"carried": carried, "effect": applied},
         )
+        question_decided.send(sender=Question, question=locked)
     return locked
 
 

@@ -1,0 +1,3 @@
+"""Routes of the electoral scorecard pages (filled in by issue 10)."""
+
+urlpatterns: list = []
