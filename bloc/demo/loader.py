@@ -24,6 +24,7 @@ from bloc.demo.chapter import ALL_ADDRESSES, BOUNDARIES, INSTITUTIONS, RULES
 from bloc.demo.concerns import load_concerns
 from bloc.demo.confederation import load_confederation
 from bloc.demo.decisions import load_decisions
+from bloc.demo.electoral import load_electoral
 from bloc.demo.events import load_events
 from bloc.demo.meetings import load_meetings
 from bloc.institutions import services as institution_services
@@ -142,6 +143,7 @@ def load_demo() -> Summary:
         load_meetings(institutions, logins)
         load_budgets(institutions, logins)
         load_confederation(institutions, logins)
+        load_electoral(institutions, logins)
     return summary
 
 
