@@ -19,7 +19,7 @@ from bloc.core.electoral import platform as rules
 from bloc.core.errors import Conflict, ValidationFailed
 from bloc.core.polls import MAX_OPTIONS
 from bloc.decisions.models import Poll
-from bloc.decisions.polls import poll_create
+from bloc.decisions.polls import poll_create, poll_sync
 from bloc.electoral.models import (
     Category,
     Platform,
@@ -189,6 +189,21 @@ def platform_count(platform: Platform) -> Platform:
             data={"ranking": locked.result["ranking"], "assemblies": counted.assemblies},
         )
     return locked
+
+
+def platform_sync(platform: Platform) -> Platform:
+    """Once the ranking has closed, count the assemblies' polls that are due (as the
+    tick would; a page need not wait for it), publishing the platform when all are."""
+    if platform.published_at is not None or platform.closes_at is None:
+        return platform
+    if platform.closes_at > timezone.now():
+        return platform
+    for poll in Poll.objects.filter(
+        platform_ballot__platform=platform, closed_at=None, cancelled_at=None
+    ):
+        poll_sync(poll)
+    platform.refresh_from_db()
+    return platform_count(platform)
 
 
 def _as_json(result: rules.PlatformResult) -> dict[str, Any]:
