@@ -16,9 +16,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bloc import permissions
 from bloc.audit.services import audit_append
@@ -230,3 +232,111 @@ def action_remove(*, actor: object, action: Action, reason: str) -> None:
             },
         )
         action.delete()
+
+
+# --- the election's outcome ----------------------------------------------------------
+
+
+def outcome_record(
+    *,
+    actor: object,
+    candidate: Candidate,
+    elected: bool | None,
+    took_office_on: date | None = None,
+    left_office_on: date | None = None,
+) -> Candidate:
+    """Record whether the candidate won and, if so, their term in office (``None``:
+    not known yet). An officeholder's scorecard counts the actions of that term, so
+    the term may not leave out actions already entered."""
+    _require(actor, candidate)
+    today = timezone.localdate()
+    election = candidate.cycle.election_date
+    if elected not in (True, False, None):
+        raise ValidationFailed.for_field("elected", _("Say whether they were elected."))
+    if elected is not None and today < election:
+        raise ValidationFailed.for_field(
+            "elected",
+            _("The election is on %(date)s: record its outcome after that day.")
+            % {"date": date_format(election)},
+        )
+    if elected is not True and (took_office_on or left_office_on):
+        raise ValidationFailed.for_field(
+            "took_office_on", _("Only someone elected takes office: leave the dates empty.")
+        )
+    if left_office_on and not took_office_on:
+        raise ValidationFailed.for_field(
+            "took_office_on", _("Give the day they took office before the day they left.")
+        )
+    if took_office_on and took_office_on < election:
+        raise ValidationFailed.for_field(
+            "took_office_on",
+            _("They cannot take office before the election on %(date)s.")
+            % {"date": date_format(election)},
+        )
+    if left_office_on and took_office_on and left_office_on < took_office_on:
+        raise ValidationFailed.for_field(
+            "left_office_on", _("They cannot leave office before the day they took it.")
+        )
+    if left_office_on and left_office_on > today:
+        raise ValidationFailed.for_field(
+            "left_office_on", _("Record the day they left once it has passed.")
+        )
+    with transaction.atomic():
+        # Lock the candidate so an action cannot slip in outside the new term.
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        actions = Action.objects.filter(candidate=locked)
+        if elected is not True and actions.exists():
+            raise Conflict(
+                _(
+                    "%(name)s has actions on their scorecard: remove them before recording "
+                    "that they were not elected."
+                )
+                % {"name": candidate.name},
+                code="has_actions",
+            )
+        outside = Q()
+        if took_office_on:
+            outside |= Q(on__lt=took_office_on)
+        if left_office_on:
+            outside |= Q(on__gt=left_office_on)
+        count = actions.filter(outside).count() if outside else 0
+        if count:
+            raise Conflict(
+                ngettext(
+                    "%(count)s action on the scorecard is dated outside that term: correct "
+                    "or remove it first.",
+                    "%(count)s actions on the scorecard are dated outside that term: correct "
+                    "or remove them first.",
+                    count,
+                )
+                % {"count": count},
+                code="actions_outside_term",
+            )
+        before = {
+            "elected": locked.elected,
+            "took_office_on": _iso(locked.took_office_on),
+            "left_office_on": _iso(locked.left_office_on),
+        }
+        locked.elected = elected
+        locked.took_office_on = took_office_on
+        locked.left_office_on = left_office_on
+        locked.save(update_fields=["elected", "took_office_on", "left_office_on"])
+        audit_append(
+            actor=actor,
+            action="scorecard.outcome_record",
+            subject=locked,
+            data={
+                "elected": elected,
+                "took_office_on": _iso(took_office_on),
+                "left_office_on": _iso(left_office_on),
+                "before": before,
+            },
+        )
+    candidate.elected = elected
+    candidate.took_office_on = took_office_on
+    candidate.left_office_on = left_office_on
+    return candidate
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
