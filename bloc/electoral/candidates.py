@@ -1,6 +1,8 @@
 """Endorsement cycles and their candidates: a cycle set up by the chapter's organizers,
 candidates nominated by assemblies (or applying), nominations seconded by other
-assemblies, and the candidate's own profile, changed by their private link.
+assemblies, and the candidate's own profile, changed by their private link. Moving a
+candidate on once enough assemblies have nominated them is the organizers' act
+(``endorsements.candidate_advance``).
 
 A new candidacy returns its private link's secret once (``questionnaires`` keeps only
 its hash) and, when the candidate has an email, sends it there after the commit. The
@@ -37,7 +39,6 @@ from bloc.electoral.models import (
     Level,
     Nomination,
     Platform,
-    Stage,
 )
 from bloc.institutions.models import Chapter, Institution
 from bloc.validation import clean_text
@@ -355,23 +356,6 @@ def _no_duplicate(cycle: Cycle, name: str, office: str, member: Any) -> None:
         )
 
 
-def _advance(candidate: Candidate) -> None:
-    """Nominated by enough assemblies: on to the questionnaire, when the cycle has one.
-    (Without one the endorsement part moves the candidate on to the assemblies' votes.)"""
-    cycle = candidate.cycle
-    if candidate.stage != Stage.NOMINATION or not cycle.questionnaire:
-        return
-    if Nomination.objects.filter(candidate=candidate).count() >= cycle.nominations_needed:
-        candidate.stage = Stage.QUESTIONNAIRE
-        candidate.save(update_fields=["stage"])
-        audit_append(
-            actor=SYSTEM,
-            action="candidate.stage",
-            subject=candidate,
-            data={"from": Stage.NOMINATION, "to": Stage.QUESTIONNAIRE},
-        )
-
-
 def _create_candidate(
     *, actor: object, cycle: Cycle, fields: dict[str, Any], member: Any, applied: bool
 ) -> tuple[Candidate, str]:
@@ -466,7 +450,6 @@ def candidate_nominate(
                 "member": member.pk if member is not None else None,
             },
         )
-        _advance(candidate)
         _email_link_on_commit(candidate, secret)
     return candidate, secret
 
@@ -515,10 +498,8 @@ def nomination_add(
                 subject=locked,
                 data={"institution": institution.slug},
             )
-            _advance(locked)
     except IntegrityError:
         raise already from None
-    candidate.stage = locked.stage
     return nomination
 
 
