@@ -21,7 +21,8 @@ class PriorityForm(forms.Form):
         coerce=int,
         help_text=_("The assembly you propose it for (you are one of its officers)."),
     )
-    title = forms.CharField(label=_("Priority"), max_length=200)
+    # Not required here: the service says what is missing, in its own words.
+    title = forms.CharField(label=_("Priority"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     description = forms.CharField(
         label=_("What it asks for (optional)"),
@@ -36,7 +37,7 @@ class PriorityForm(forms.Form):
 
 
 class PlatformForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     priorities = forms.TypedMultipleChoiceField(
         label=_("Priorities to rank"),
         coerce=int,

@@ -116,7 +116,18 @@ def platform_send(
     permissions.require(actor, "platform.manage", platform.chapter)
     if closes_at <= timezone.now():
         raise ValidationFailed.for_field("closes_at", _("Choose a time in the future."))
-    targets = list(institutions or Institution.objects.filter(chapter=platform.chapter))
+    if institutions is None:
+        targets = list(Institution.objects.filter(chapter=platform.chapter).order_by("pk"))
+    else:
+        targets = list(dict.fromkeys(institutions))
+        if any(i.chapter_id != platform.chapter_id for i in targets):
+            raise ValidationFailed.for_field(
+                "institutions", _("Choose assemblies of the platform's own chapter.")
+            )
+    if not targets:
+        raise ValidationFailed.for_field(
+            "institutions", _("The chapter has no assemblies to rank the priorities.")
+        )
     names = _option_names(platform)
     with transaction.atomic():
         locked = Platform.objects.select_for_update().get(pk=platform.pk)
@@ -196,13 +207,14 @@ def platform_sync(platform: Platform) -> Platform:
     tick would; a page need not wait for it), publishing the platform when all are."""
     if platform.published_at is not None or platform.closes_at is None:
         return platform
-    if platform.closes_at > timezone.now():
-        return platform
-    for poll in Poll.objects.filter(
-        platform_ballot__platform=platform, closed_at=None, cancelled_at=None
-    ):
-        poll_sync(poll)
-    platform.refresh_from_db()
+    if platform.closes_at <= timezone.now():
+        for poll in Poll.objects.filter(
+            platform_ballot__platform=platform, closed_at=None, cancelled_at=None
+        ):
+            poll_sync(poll)
+        platform.refresh_from_db()
+    # Before the deadline too: every poll may have been counted early, the last two at
+    # once (each then saw the other still open and left the publishing to the other).
     return platform_count(platform)
 
 
