@@ -68,7 +68,9 @@ def two_weeks_ahead() -> str:
 class SendForm(forms.Form):
     closes_at = datetime_field(
         _("The assemblies rank until"),
-        help_text=_("Each assembly's poll closes then; the platform is published once all are counted."),
+        help_text=_(
+            "Each assembly's poll closes then; the platform is published once all are counted."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

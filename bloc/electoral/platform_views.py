@@ -138,7 +138,9 @@ def priorities(request: HttpRequest) -> HttpResponse:
         "chapter": chapter,
         "groups": sel.priorities_by_category(chapter),
         "form": form if institutions else None,
-        "index_url": _with_chapter(reverse("electoral:index"), chapter, sel.other_chapters(chapter)),
+        "index_url": _with_chapter(
+            reverse("electoral:index"), chapter, sel.other_chapters(chapter)
+        ),
     }
     return render(request, "electoral/priority_list.html", context, status=status)
 
@@ -246,4 +248,3 @@ def platform_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="platform-{platform.pk}.pdf"'
     return response
-

@@ -107,9 +107,7 @@ def published_platform(world, organizer, **kwargs):  # type: ignore[no-untyped-d
 # --- reading -------------------------------------------------------------------------
 
 
-def test_anyone_reads_the_index_the_priorities_and_the_published_platform(
-    client, world, organizer
-):
+def test_anyone_reads_the_index_the_priorities_and_the_published_platform(client, world, organizer):
     platform = published_platform(world, organizer)
     for viewer in (None, world.blocks["d"].people[2]):
         if viewer is not None:
