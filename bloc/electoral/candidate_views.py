@@ -216,7 +216,12 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cycle_response(
-    request: HttpRequest, cycle: Cycle, *, status: int = 200, bound: Bound | None = None
+    request: HttpRequest,
+    cycle: Cycle,
+    *,
+    status: int = 200,
+    bound: Bound | None = None,
+    error: str = "",
 ) -> HttpResponse:
     bound = bound or {}
     manage = may(request, "cycle.manage", cycle.chapter)
@@ -232,7 +237,8 @@ def cycle_response(
         "may_manage": manage,
         "may_nominate": bool(sel.nominating_assemblies(request.user, cycle.chapter)),
         "question_form": bound.get("question") or QuestionForm(priorities=priorities),
-        "error": "",
+        # A refusal of a form the viewer is not shown (they may not use it) is not lost.
+        "error": "" if manage else error,
     }
     return render(request, "electoral/cycle_detail.html", context, status=status)
 
@@ -259,7 +265,8 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     question, status = _act(form, act)
     if question is None:
-        return cycle_response(request, cycle, status=status, bound={"question": form})
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return cycle_response(request, cycle, status=status, bound={"question": form}, error=error)
     messages.success(request, _("The question is added."))
     return redirect(_cycle_url(cycle) + "#questions-heading")
 
