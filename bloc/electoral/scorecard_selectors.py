@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bloc.core.electoral import scorecard as rules
 from bloc.core.errors import NotFound
@@ -310,3 +311,34 @@ def chapter_get(slug: str) -> Chapter:
 def as_json_number(value: Fraction | None) -> Any:
     """A score as a number from 0 to 1 (exact enough for JSON), or None."""
     return None if value is None else float(value)
+
+
+def points_text(value: Fraction) -> str:
+    """Points as people write them: 2, 2.5."""
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
+
+
+def explanation(card: Scorecard) -> str:
+    """How the score is computed, in plain words, with this scorecard's figures."""
+    rule = _(
+        "Each action the organizers judge against one of the officeholder's pledges gives "
+        "a verdict worth points: kept 1, partly kept ½, broken 0. The score is the average "
+        "of those points over every verdict, as a percentage."
+    )
+    if not card.judged:
+        return rule + " " + _("No verdict yet, so no score.")
+    here = ngettext(
+        "Here: %(kept)s kept × 1 + %(partial)s partly kept × ½ + %(broken)s broken × 0 = "
+        "%(points)s points over %(judged)s verdict, so %(points)s ÷ %(judged)s = %(percent)s%%.",
+        "Here: %(kept)s kept × 1 + %(partial)s partly kept × ½ + %(broken)s broken × 0 = "
+        "%(points)s points over %(judged)s verdicts, so %(points)s ÷ %(judged)s = %(percent)s%%.",
+        card.judged,
+    ) % {
+        "kept": card.kept,
+        "partial": card.partial,
+        "broken": card.broken,
+        "points": points_text(card.points),
+        "judged": card.judged,
+        "percent": card.percent,
+    }
+    return rule + " " + here
