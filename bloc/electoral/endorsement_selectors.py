@@ -139,7 +139,7 @@ def stage_rows(
         else:
             at = used.index(key)
             state = DONE if at < reached else CURRENT if at == reached else UPCOMING
-        rows.append(StageRow(key, Stage(key).label, words[key], state, progress[key]))
+        rows.append(StageRow(key, str(Stage(key).label), words[key], state, progress[key]))
     return rows
 
 
@@ -149,12 +149,9 @@ class VoteView:
     tally: dict[str, int] = field(default_factory=dict)
 
 
-def _chapter_votes(candidate: Candidate) -> list[VoteView]:
-    votes = list(
-        ChapterVote.objects.filter(candidate=candidate)
-        .select_related("question", "question__council", "started_by")
-        .order_by("created_at", "pk")
-    )
+def chapter_vote_tallies(votes: list[ChapterVote]) -> dict[int, dict[str, int]]:
+    """The delegates' votes on each chapter vote's question (one query): question id ->
+    for, against, abstain, deciding (for + against) and the share for (%)."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Position.values, 0))
     for question_id, position, n in (
         DelegateVote.objects.filter(question_id__in=[v.question_id for v in votes])
@@ -164,13 +161,23 @@ def _chapter_votes(candidate: Candidate) -> list[VoteView]:
     ):
         if position in Position.values:
             counts[question_id][position] = n
-    views = []
+    tallies = {}
     for vote in votes:
         tally = dict(counts[vote.question_id])
         tally["deciding"] = tally[Position.FOR] + tally[Position.AGAINST]
         tally["share"] = rules.percent(tally[Position.FOR], tally["deciding"])
-        views.append(VoteView(vote, tally))
-    return views
+        tallies[vote.question_id] = tally
+    return tallies
+
+
+def _chapter_votes(candidate: Candidate) -> list[VoteView]:
+    votes = list(
+        ChapterVote.objects.filter(candidate=candidate)
+        .select_related("question", "question__council", "started_by")
+        .order_by("created_at", "pk")
+    )
+    tallies = chapter_vote_tallies(votes)
+    return [VoteView(vote, tallies[vote.question_id]) for vote in votes]
 
 
 @dataclass
@@ -245,7 +252,7 @@ def endorsement_state(candidate: Candidate, viewer: Any = None) -> dict[str, Any
         "rubric_total": rubric_total,
         "rubric_most": 5 * len(rubric),
         "running": running,
-        "next_stage": Stage(nxt).label if nxt else None,
+        "next_stage": str(Stage(nxt).label) if nxt else None,
         "advance_problem": rules.advance_problem(candidate) if movable else None,
         "may_send": candidate.stage == Stage.ASSEMBLY_VOTES and not tally["rows"],
         "may_open_chapter_vote": candidate.stage == Stage.CHAPTER_VOTE
