@@ -29,7 +29,7 @@ from bloc.institutions.models import Institution
 
 router = Router(tags=["electoral"])
 
-StageState = Literal["done", "current", "upcoming", "skipped", "ended"]
+StageState = Literal["done", "current", "upcoming", "skipped", "stopped", "ended"]
 
 
 # --- schemas -----------------------------------------------------------------------
@@ -40,8 +40,8 @@ class EndorsementStageOut(Schema):
     label: str
     threshold: str = Field(description="What the stage asks, in words.")
     state: StageState = Field(
-        description="done, current, upcoming, skipped (the cycle does not use it) or ended "
-        "(the candidacy ended before it)."
+        description="done, current, upcoming, skipped (the cycle does not use it), stopped "
+        "(the candidacy ended there) or ended (it ended before)."
     )
     progress: str = Field(description="How far the candidate is, in words.")
 

@@ -27,7 +27,8 @@ from bloc.electoral.models import (
 from bloc.institutions.models import Institution
 
 # How each stage reads on the page.
-DONE, CURRENT, UPCOMING, SKIPPED, ENDED = "done", "current", "upcoming", "skipped", "ended"
+DONE, CURRENT, UPCOMING, SKIPPED = "done", "current", "upcoming", "skipped"
+STOPPED, ENDED = "stopped", "ended"
 
 
 def candidate_for_endorsement(pk: int) -> Candidate | None:
@@ -119,23 +120,34 @@ def stage_rows(
     answered: tuple[int, int],
     tally: dict[str, Any],
     pledges: int,
+    chapter_voted: bool = False,
 ) -> list[StageRow]:
+    """Each stage: done, current, upcoming, skipped (the cycle does not use it), stopped
+    (the candidacy ended there) or ended (it ended before)."""
     cycle = candidate.cycle
     used = rules.stages_of(cycle)
     words = thresholds(cycle)
     progress = _progress(cycle, nominations, answered, tally, pledges)
     stage = candidate.stage
+    stopped = -1
     if stage in used:
         reached = used.index(stage)
+    elif stage in (Stage.ENDORSED, Stage.RECALLED):
+        reached = len(used)
     else:
-        # Out of the running or decided: the stages it went through (as far as we know).
-        reached = len(used) if stage in (Stage.ENDORSED, Stage.RECALLED) else -1
+        # Not endorsed or withdrawn: where it stopped, from the votes it got.
+        reached = -1
+        if chapter_voted:
+            stopped = used.index(Stage.CHAPTER_VOTE)
+        elif tally["rows"] and Stage.ASSEMBLY_VOTES in used:
+            stopped = used.index(Stage.ASSEMBLY_VOTES)
     rows = []
     for key in rules.ORDER:
         if key not in used:
             state = SKIPPED
         elif reached == -1:
-            state = ENDED
+            at = used.index(key)
+            state = DONE if at < stopped else STOPPED if at == stopped else ENDED
         else:
             at = used.index(key)
             state = DONE if at < reached else CURRENT if at == reached else UPCOMING
@@ -237,7 +249,14 @@ def endorsement_state(candidate: Candidate, viewer: Any = None) -> dict[str, Any
         "candidate": candidate,
         "cycle": cycle,
         "candidate_url": candidate_url(candidate),
-        "stages": stage_rows(candidate, len(nominating), answered, tally, pledges),
+        "stages": stage_rows(
+            candidate,
+            len(nominating),
+            answered,
+            tally,
+            pledges,
+            chapter_voted=any(v.vote.kind == ChapterVoteKind.ENDORSE for v in votes),
+        ),
         "nominations": nominating,
         "answered": answered,
         "answered_share": rules.percent(*answered),

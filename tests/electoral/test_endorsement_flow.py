@@ -188,6 +188,11 @@ def test_the_assemblies_against_end_the_candidacy(world, organizer):
     candidate = to_chapter_vote(world, organizer, candidate, votes)
     assert candidate.stage == "not_endorsed"
     assert "2 of the 4 assemblies that decided were for (50%; 60% needed)" in (candidate.stage_note)
+    from bloc.electoral.endorsement_selectors import endorsement_state
+
+    stages = {row.key: row.state for row in endorsement_state(candidate)["stages"]}
+    assert stages == {"nomination": "done", "questionnaire": "skipped",
+                      "assembly_votes": "stopped", "chapter_vote": "ended"}  # fmt: skip
 
 
 def test_a_member_assembly_recalls_an_endorsement_through_the_chapter(world, organizer):
