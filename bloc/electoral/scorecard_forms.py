@@ -62,6 +62,16 @@ class ActionForm(forms.Form):
                 label=_("Why (optional)"), max_length=500, required=False
             )
 
+    @staticmethod
+    def initial_for(action: Any) -> dict[str, Any]:
+        return {
+            "kind": action.kind,
+            "title": action.title,
+            "on": action.on,
+            "source_url": action.source_url,
+            "description": action.description,
+        }
+
     def fact_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("kind", "title", "on", "source_url", "description")]
 

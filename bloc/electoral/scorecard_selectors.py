@@ -120,6 +120,7 @@ class ActionRow:
     #: Its verdicts, in the order of the pledges.
     matches: list[MatchRow] = field(default_factory=list)
     #: The organizers' forms on it, set by the page.
+    edit_form: Any = None
     verdict_form: Any = None
     remove_form: Any = None
 
@@ -176,14 +177,19 @@ def candidate_get(pk: int) -> Candidate:
     return candidate
 
 
-def scorecard(candidate: Candidate) -> Scorecard:
-    """The candidate's scorecard (empty unless they hold or held office), in three
-    queries after the candidate's own."""
-    pledges = list(
+def pledges_of(candidate: Candidate) -> list[Pledge]:
+    """The candidate's pledges with their priorities, in the order they were signed."""
+    return list(
         Pledge.objects.filter(candidate=candidate)
         .select_related("priority")
         .order_by("signed_at", "pk")
     )
+
+
+def scorecard(candidate: Candidate) -> Scorecard:
+    """The candidate's scorecard (empty unless they hold or held office), in three
+    queries after the candidate's own."""
+    pledges = pledges_of(candidate)
     actions = list(Action.objects.filter(candidate=candidate).order_by("-on", "-pk"))
     by_pledge = {p.pk: PledgeRow(p) for p in pledges}
     by_action = {a.pk: ActionRow(a) for a in actions}
@@ -240,12 +246,7 @@ def pledge_get(candidate: Candidate, pk: int) -> Pledge:
 
 
 def pledge_choices(candidate: Candidate) -> list[tuple[int, str]]:
-    return [
-        (p.pk, p.priority.title)
-        for p in Pledge.objects.filter(candidate=candidate)
-        .select_related("priority")
-        .order_by("signed_at", "pk")
-    ]
+    return [(p.pk, p.priority.title) for p in pledges_of(candidate)]
 
 
 # --- the officeholders ---------------------------------------------------------------

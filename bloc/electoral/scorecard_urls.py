@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("scorecards/", views.scorecard_list, name="scorecards"),
     path(one, views.scorecard_detail, name="scorecard"),
     path(f"{one}actions/", views.action_add, name="scorecard_action_add"),
+    path(f"{action}edit/", views.action_update, name="scorecard_action_update"),
     path(f"{action}verdicts/", views.verdict_set, name="scorecard_verdict_set"),
     path(
         f"{action}verdicts/<int:pledge_pk>/remove/",

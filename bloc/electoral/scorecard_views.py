@@ -131,7 +131,10 @@ def scorecard_response(
             context["add_form"] = bound.get("add") or ActionForm(prefix="add", pledges=pledges)
         for row in card.actions:
             key = row.action.pk
-            shown |= {f"verdict-{key}", f"remove-{key}"}
+            shown |= {f"edit-{key}", f"verdict-{key}", f"remove-{key}"}
+            row.edit_form = bound.get(f"edit-{key}") or ActionForm(
+                prefix=f"edit-{key}", initial=ActionForm.initial_for(row.action)
+            )
             row.verdict_form = bound.get(f"verdict-{key}") or VerdictForm(
                 prefix=f"verdict-{key}", pledges=choices
             )
@@ -183,8 +186,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _login_first(request, candidate)
     if refused:
         return refused
-    pledges = [row.pledge for row in sel.scorecard(candidate).pledges]
-    form = ActionForm(request.POST, prefix="add", pledges=pledges)
+    form = ActionForm(request.POST, prefix="add", pledges=sel.pledges_of(candidate))
     return _submit(
         request,
         candidate,
@@ -210,6 +212,31 @@ def _action(request: HttpRequest, pk: int, action_pk: int) -> tuple[Candidate, A
         return candidate, sel.action_get(candidate, action_pk)
     except NotFound:
         raise Http404 from None
+
+
+@require_POST
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    candidate, action = _action(request, pk, action_pk)
+    refused = _login_first(request, candidate)
+    if refused:
+        return refused
+    form = ActionForm(request.POST, prefix=f"edit-{action.pk}")
+    return _submit(
+        request,
+        candidate,
+        f"edit-{action.pk}",
+        form,
+        lambda: services.action_update(
+            actor=request.user,
+            action=action,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            on=form.cleaned_data["on"],
+            source_url=form.cleaned_data["source_url"],
+            description=form.cleaned_data["description"],
+        ),
+        lambda corrected: _("“%(title)s” is corrected.") % {"title": corrected.title},
+    )
 
 
 @require_POST

@@ -138,6 +138,23 @@ def test_bad_input_shows_the_page_again_with_the_message_and_writes_nothing(
 def test_an_organizer_changes_and_removes_verdicts_and_removes_an_action(client, office, organizer):
     action = add(organizer, office, {office.trust: ("broken", "")})
     login(client, organizer)
+    edit = f"edit-{action.pk}"
+    facts = {
+        f"{edit}-kind": "bill",
+        f"{edit}-title": "Wrote the bill to sell the lot",
+        f"{edit}-on": days_ago(4).isoformat(),
+        f"{edit}-source_url": "https://council.example.org/bills/3",
+    }
+    response = client.post(url(office, f"actions/{action.pk}/edit/"), facts)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.kind, action.title, action.on) == ("bill", facts[f"{edit}-title"], days_ago(4))
+    response = client.post(
+        url(office, f"actions/{action.pk}/edit/"), {**facts, f"{edit}-source_url": "nowhere"}
+    )
+    assert response.status_code == 422 and 'id="id_edit-' in response.content.decode()
+    action.refresh_from_db()
+    assert action.source_url == "https://council.example.org/bills/3"
     key = f"verdict-{action.pk}"
     response = client.post(
         url(office, f"actions/{action.pk}/verdicts/"),
@@ -188,6 +205,11 @@ def test_someone_else_is_refused_and_nothing_is_written(client, office, organize
          {f"verdict-{action.pk}-pledge": office.trust.pk, f"verdict-{action.pk}-verdict": "broken"}),
         (url(office, f"actions/{action.pk}/verdicts/{office.trust.pk}/remove/"), {}),
         (url(office, f"actions/{action.pk}/remove/"), {f"remove-{action.pk}-reason": "No"}),
+        (url(office, f"actions/{action.pk}/edit/"), {f"edit-{action.pk}-kind": "vote",
+                                                     f"edit-{action.pk}-title": "X",
+                                                     f"edit-{action.pk}-on": days_ago(1).isoformat(),
+                                                     f"edit-{action.pk}-source_url":
+                                                         "https://example.org/"}),
         (url(office, "outcome/"), {"outcome-elected": "no"}),
     ]  # fmt: skip
     for where, data in posts:
