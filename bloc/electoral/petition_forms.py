@@ -82,9 +82,11 @@ class SignaturesForm(forms.Form):
     SPARE = 3
 
     csv = forms.FileField(
-        label=_("Or a CSV file (name,address)"),
+        label=_("A CSV file of the sheet (name,address)"),
         required=False,
-        help_text=_("Two columns, one signer a row, in the sheet's order; it replaces the lines."),
+        help_text=_(
+            "Two columns, one signer a row, in the sheet's order. Or type the lines below instead."
+        ),
     )
     fix_count = forms.BooleanField(
         label=_("The sheet holds the number of signatures entered here"),

@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -90,10 +90,10 @@ def projection_words(progress: sel.Progress) -> str:
             "share of valid signatures among those checked."
         )
     words = _(
-        "Of the %(checked)s signatures checked, %(valid)s are valid (%(rate)s%%). Applied to "
-        "all %(collected)s signatures handed in, that rate projects %(projected)s valid "
-        "signatures, likely between %(low)s and %(high)s (a 95%% interval), against a target "
-        "of %(target)s."
+        "Valid among the signatures checked: %(valid)s of %(checked)s (%(rate)s%%). "
+        "Applied to all the signatures handed in (%(collected)s), that rate projects "
+        "%(projected)s valid, likely between %(low)s and %(high)s (a 95%% interval); the "
+        "target is %(target)s."
     ) % {
         "checked": c.checked,
         "valid": c.valid,
@@ -113,8 +113,10 @@ def projection_words(progress: sel.Progress) -> str:
 
 def _chart(progress: sel.Progress) -> Any:
     petition = progress.petition
+    today = timezone.localdate()
     start = min(
-        petition.created_at.date(), progress.days[0].day if progress.days else petition.deadline
+        timezone.localdate(petition.created_at),
+        progress.days[0].day if progress.days else petition.deadline,
     )
     return progress_chart(
         _("Signatures of “%(title)s” over time") % {"title": petition.title},
@@ -130,6 +132,7 @@ def _chart(progress: sel.Progress) -> Any:
         },
         start=start,
         deadline=petition.deadline,
+        today=today,
         cumulative=[(d.day, d.collected) for d in progress.days],
         target=petition.target,
         rate=progress.projection.rate,
@@ -137,6 +140,7 @@ def _chart(progress: sel.Progress) -> Any:
             "collected": _("handed in"),
             "projected": _("projected valid"),
             "target": _("target %(n)s") % {"n": petition.target},
+            "today": _("today"),
             "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
             "deadline": formats.date_format(petition.deadline, "SHORT_DATE_FORMAT"),
         },
@@ -361,8 +365,8 @@ def petition_check(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "%(checked)s signatures checked: %(valid)s valid, %(duplicates)s duplicates, "
-            "%(outside)s outside the jurisdiction."
+            "The check is done. Of %(checked)s signatures checked: valid %(valid)s, "
+            "duplicates %(duplicates)s, outside the jurisdiction %(outside)s."
         )
         % {
             "checked": checked.checked,

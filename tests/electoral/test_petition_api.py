@@ -8,7 +8,7 @@ import pytest
 from bloc.accounts import services
 from bloc.audit.models import AuditEvent
 from bloc.electoral.models import Petition, PetitionSheet, PetitionSignature
-from tests.electoral.test_petitions import circulator, days, organizer, petition
+from tests.electoral.test_petition_services import circulator, days, organizer, petition
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_the_whole_flow_and_the_hand_computed_projection(
 
 
 def test_a_resident_cannot_read_the_signers(client, petition, circulator, organizer, world):
-    from tests.electoral.test_petitions import enter, log
+    from tests.electoral.test_petition_services import enter, log
 
     enter(log(petition, circulator, signatures=1), organizer, [("Ana Pérez", "1 A Street")])
     url = f"{BASE}/{petition.pk}/signatures"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bloc.audit.models import AuditEvent
 from bloc.electoral.models import Petition, PetitionSheet, PetitionSignature
 from tests.conftest import make_person
-from tests.electoral.test_petitions import circulator, days, enter, log, organizer, petition
+from tests.electoral.test_petition_services import circulator, days, enter, log, organizer, petition
 
 pytestmark = pytest.mark.django_db
 
@@ -58,16 +58,17 @@ def test_the_public_page_shows_the_hand_computed_projection(client, signed):
     html = page(response)
     assert text_of(html, "petition-collected") == "20 on 3 sheets"
     assert text_of(html, "petition-entered") == "8"
-    assert text_of(html, "petition-checked") == (
-        "8: 6 valid, 1 duplicates, 1 outside the jurisdiction"
-    )
+    checked = [
+        text_of(html, f"petition-{n}") for n in ("checked", "valid", "duplicates", "outside")
+    ]
+    assert checked == ["8", "6", "1", "1"]
     # Rate 6/8 = 75%. Wilson at 95% (z = 1.96, z² = 3.8415, n = 8): the denominator is
     # 1 + 3.8415/8 = 1.4802; the centre (0.75 + 3.8415/16)/1.4802 = 0.6689; the half
     # width 1.96 × √(0.75 × 0.25/8 + 3.8415/256)/1.4802 = 0.2596: 40.9% to 92.9%.
     assert text_of(html, "petition-rate") == "75.0% (95% interval: 40.9% to 92.9%)"
     # 20 handed in × 0.75 = 15; × 0.4093 = 8.19 → 8; × 0.9285 = 18.57 → 18.
     assert text_of(html, "petition-projected") == "15 (from 8 to 18) of 10 needed"
-    assert "projects 15 valid signatures, likely between 8 and 18" in html
+    assert "projects 15 valid, likely between 8 and 18" in html
     assert "The projection reaches the target, but the low end does not." in html
     assert text_of(html, "petition-deadline").endswith("(30 days left)")
     # The chart: an image with a title and description, and the table of the same figures.
@@ -180,7 +181,9 @@ def test_organizers_enter_a_sheet_line_by_line_and_run_the_check(
         "Ana Pérez": "valid",
         "Ed Moe": "outside",
     }
-    assert "2 signatures checked: 1 valid, 0 duplicates, 1 outside" in page(client.get(checked.url))
+    assert "Of 2 signatures checked: valid 1, duplicates 0, outside the jurisdiction 1." in page(
+        client.get(checked.url)
+    )
 
 
 def test_organizers_upload_a_csv_and_confirm_a_different_count(
