@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -301,6 +302,7 @@ def endorsement_send(
         "cycle": cycle.title,
         "need": cycle.assembly_percent,
     }
+    description = f"{description}\n\n{_record_line(candidate)}"
     with transaction.atomic():
         locked = _locked(candidate)
         if locked.stage != Stage.ASSEMBLY_VOTES:
@@ -447,6 +449,12 @@ def _future_or_none(field: str, when: datetime | None) -> None:
         raise ValidationFailed.for_field(field, _("Choose a time in the future."))
 
 
+def _record_line(candidate: Candidate) -> str:
+    return _("The candidate's record, stage by stage: %(path)s") % {
+        "path": reverse("electoral:endorsement", args=[candidate.pk])
+    }
+
+
 def _question_body(candidate: Candidate, lines: list[str]) -> str:
     cycle = candidate.cycle
     return "\n\n".join(
@@ -459,6 +467,7 @@ def _question_body(candidate: Candidate, lines: list[str]) -> str:
                 "cycle": cycle.title,
             },
             *lines,
+            _record_line(candidate),
         ]
     )
 
