@@ -100,3 +100,59 @@ def test_bad_input_is_refused_and_nothing_is_written(world, organizer):
     with pytest.raises(ValidationFailed):
         platform_create(actor=organizer, chapter=world.chapter, title="P", priorities=[only])
     assert Priority.objects.count() == 1 and not Platform.objects.exists()
+
+
+def test_a_platform_goes_only_to_its_own_chapters_assemblies(world, organizer):
+    from bloc.electoral.models import PlatformBallot
+    from bloc.electoral.platforms import platform_create, platform_send
+    from bloc.institutions.services import chapter_create, institution_create
+
+    trust = propose(world, "a", "A community land trust", "land_trusts")
+    creek = propose(world, "b", "Daylight the creek", "ecology")
+    platform = platform_create(actor=organizer, chapter=world.chapter, title="P",
+                               priorities=[trust, creek])  # fmt: skip
+    other = chapter_create(actor=SYSTEM, name="Hillside", slug="hillside")
+    stranger = institution_create(actor=SYSTEM, chapter=other, name="Hill Block",
+                                  slug="hill-block", kind="block_association",
+                                  addresses=["1 Hill Street"])  # fmt: skip
+    with pytest.raises(ValidationFailed) as refused:
+        platform_send(actor=organizer, platform=platform, closes_at=soon(),
+                      institutions=[world.blocks["a"].institution, stranger])  # fmt: skip
+    assert "institutions" in refused.value.fields
+    with pytest.raises(ValidationFailed):
+        platform_send(actor=organizer, platform=platform, closes_at=soon(), institutions=[])
+    with pytest.raises(ValidationFailed):
+        platform_send(actor=organizer, platform=platform,
+                      closes_at=timezone.now() - datetime.timedelta(minutes=5))  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        platform_send(actor=world.blocks["a"].facilitator, platform=platform, closes_at=soon())
+    platform.refresh_from_db()
+    assert platform.closes_at is None and not PlatformBallot.objects.exists()
+
+    sent = platform_send(actor=organizer, platform=platform, closes_at=soon(),
+                         institutions=[world.blocks["b"].institution])  # fmt: skip
+    assert [b.institution.slug for b in PlatformBallot.objects.filter(platform=sent)] == ["block-b"]
+
+
+def test_a_platform_whose_polls_were_all_counted_is_published_when_next_read(world, organizer):
+    """Two polls counted at once each see the other still open; the next read publishes."""
+    from bloc.decisions.models import Poll
+    from bloc.electoral.models import Platform
+    from bloc.electoral.platforms import platform_create, platform_send, platform_sync
+
+    trust = propose(world, "a", "A community land trust", "land_trusts")
+    creek = propose(world, "b", "Daylight the creek", "ecology")
+    platform = platform_create(actor=organizer, chapter=world.chapter, title="P",
+                               priorities=[trust, creek])  # fmt: skip
+    platform = platform_send(actor=organizer, platform=platform, closes_at=soon())
+    polls = list(Poll.objects.filter(platform_ballot__platform=platform))
+    for poll in polls:
+        close_now(poll)
+    # As if the last two had been counted concurrently: counted, but not published.
+    Platform.objects.filter(pk=platform.pk).update(published_at=None, result=None)
+    platform.refresh_from_db()
+    assert platform.closes_at > timezone.now()  # before the deadline, too
+    platform = platform_sync(platform)
+    assert platform.published_at is not None
+    assert platform.result["assemblies"] == 0  # nobody voted: no ranking counted
+    assert platform.result["ranking"] == [[0, 1]]
