@@ -41,6 +41,9 @@ def priority_propose(
     if category not in Category.values:
         raise ValidationFailed.for_field("category", _("Choose one of the categories."))
     with transaction.atomic():
+        # One proposal at a time per chapter, so two of the same name cannot both pass
+        # the check below (there is no unique index on a title in any case).
+        Chapter.objects.select_for_update().filter(pk=institution.chapter_id).first()
         if Priority.objects.filter(chapter=institution.chapter, title__iexact=title).exists():
             raise ValidationFailed.for_field(
                 "title", _("The chapter already has a priority with this name.")
