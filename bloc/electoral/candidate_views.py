@@ -8,8 +8,11 @@ input, 409 not now, 403 not allowed); the services check before writing, so a
 refusal writes nothing.
 
 The private link (``/electoral/answer/<secret>/``) needs no account. Its pages are
-sent with ``Referrer-Policy: no-referrer`` (and the same ``<meta>``) so the secret in
-the address never reaches another site, and ``Cache-Control: no-store``. A new link
+sent with ``Referrer-Policy: strict-origin`` (and the same ``<meta>``): a request from
+them carries at most the site's origin, never the path with the secret, to this site
+or any other. (``no-referrer`` would hide it too, but then browsers send
+``Origin: null`` with the page's forms, which the CSRF check rightly refuses.) They are
+also ``Cache-Control: no-store``. A new link
 (nominating, applying, or an organizer making a new one) is shown once, in the
 response to the form that made it.
 """
@@ -53,6 +56,9 @@ from bloc.institutions.views import may
 
 Bound = dict[str, forms.Form]
 
+# Never the path (with the secret) in a Referer; the origin only (see the docstring).
+REFERRER_POLICY = "strict-origin"
+
 
 def _cycle_or_404(pk: int) -> Cycle:
     try:
@@ -78,7 +84,7 @@ def _candidate_url(candidate: Candidate) -> str:
 
 def _private(response: HttpResponse) -> HttpResponse:
     """A page whose address or body carries a private link's secret."""
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -295,7 +301,8 @@ def question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 def _link_shown_once(request: HttpRequest, candidate: Candidate, secret: str, heading: str) -> Any:
     context = {
         "candidate": candidate,
-        "url": services.answer_url(secret),
+        # The address this person uses (the email's is from the configured base URL).
+        "url": request.build_absolute_uri(reverse("electoral:candidate_answer", args=[secret])),
         "heading": heading,
         "emailed": bool(candidate.email),
     }

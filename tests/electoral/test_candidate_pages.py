@@ -138,7 +138,9 @@ def test_a_facilitator_nominates_on_the_page_and_sees_the_link_once(client, worl
         "website": "", "email": "", "statement": "Our treasurer.",
     })  # fmt: skip
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert (
+        response["Referrer-Policy"] == "strict-origin" and "no-store" in response["Cache-Control"]
+    )
     link = re.search(rb"/electoral/answer/([\w-]+)/", response.content).group(1).decode()
     candidate = Candidate.objects.get()
     assert candidate_by_secret(link) == candidate and candidate.member == block.people[2]
@@ -221,7 +223,7 @@ def test_an_organizer_makes_a_new_link_shown_once(client, organizer, nominated):
     candidate, old = nominated
     logged_in(client, organizer)
     response = client.post(f"/electoral/candidates/{candidate.pk}/link/")
-    assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 200 and response["Referrer-Policy"] == "strict-origin"
     new = re.search(rb"/electoral/answer/([\w-]+)/", response.content).group(1).decode()
     assert new != old and candidate_by_secret(new) == candidate
     assert client.get(answer_url(old)).status_code == 404
@@ -234,8 +236,8 @@ def test_the_candidate_answers_by_the_link_without_an_account(client, questions,
     candidate, secret = nominated
     page = client.get(answer_url(secret))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
-    assert b'<meta name="referrer" content="no-referrer">' in page.content
+    assert page["Referrer-Policy"] == "strict-origin" and "no-store" in page["Cache-Control"]
+    assert b'<meta name="referrer" content="strict-origin">' in page.content
     assert b"Why do you run?" in page.content
     q = {kind: question.pk for kind, question in questions.items()}
     response = client.post(answer_url(secret), {
@@ -243,7 +245,7 @@ def test_the_candidate_answers_by_the_link_without_an_account(client, questions,
         f"q{q['yes_no']}_comment": "In year one.", f"q{q['scale']}": "",
     })  # fmt: skip
     assert response.status_code == 302 and response.url.startswith(answer_url(secret))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert answers_of(candidate) == {
         q["text"]: ("For the block.", None, None),
         q["yes_no"]: ("In year one.", True, None),
