@@ -32,7 +32,7 @@ def test_the_public_list_shows_totals_and_no_contact_data(client, camp):
     html = response.content.decode()
     assert "Rosa for council" in html and "June Secret" not in html
     page = client.get(url("campaign", camp.campaign.pk)).content.decode()
-    assert "1 of 19 doors knocked, 1 conversations." in page
+    assert "Doors knocked: 1 of 19. Conversations: 1." in page
     assert "June Secret" not in page and "A 1" not in page
 
 
@@ -120,7 +120,7 @@ def test_a_canvasser_logs_a_contact_on_the_canvass_page(client, camp):
     assert (contact.canvasser, contact.support, contact.issues, contact.follow_up) == (
         camp.ana, 5, ["ecology"], True)  # fmt: skip
     after = client.get(turf_url(camp, first)).content.decode()
-    assert "1 of 10 doors knocked, 1 talked, 1 supporters, 1 not yet voted." in after
+    assert "Doors knocked: 1 of 10. Talked: 1. Supporters: 1. Not yet voted: 1." in after
     assert "Mark as voted" in after
 
 
