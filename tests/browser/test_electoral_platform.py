@@ -86,21 +86,28 @@ priorities = [
         ("elm", f"A civilian police board {tag}", "police"),
     )
 ]
-platform = platform_create(actor=organizer, chapter=chapter, title=f"Platform {tag}",
-                           priorities=priorities, method="borda", weighting="members")
-platform = platform_send(actor=organizer, platform=platform,
-                         closes_at=timezone.now() + datetime.timedelta(days=3))
 orders = {"elm": (1, 2, 3), "oak": (2, 1, 3)}
-for ballot in PlatformBallot.objects.filter(platform=platform).select_related("poll"):
-    key = "elm" if ballot.institution_id == blocks["elm"].pk else "oak"
-    for voter in people[key]:
-        vote(actor=voter, poll=ballot.poll, data={str(i): r for i, r in enumerate(orders[key])})
-    Poll.objects.filter(pk=ballot.poll_id).update(closes_at=timezone.now())
-    poll_sync(Poll.objects.get(pk=ballot.poll_id))
-platform.refresh_from_db()
-assert platform.published_at is not None
+
+def published(title, method):
+    platform = platform_create(actor=organizer, chapter=chapter, title=title,
+                               priorities=priorities, method=method, weighting="members")
+    platform = platform_send(actor=organizer, platform=platform,
+                             closes_at=timezone.now() + datetime.timedelta(days=3))
+    for ballot in PlatformBallot.objects.filter(platform=platform).select_related("poll"):
+        key = "elm" if ballot.institution_id == blocks["elm"].pk else "oak"
+        for voter in people[key]:
+            data = {str(i): r for i, r in enumerate(orders[key])}
+            vote(actor=voter, poll=ballot.poll, data=data)
+        Poll.objects.filter(pk=ballot.poll_id).update(closes_at=timezone.now())
+        poll_sync(Poll.objects.get(pk=ballot.poll_id))
+    platform.refresh_from_db()
+    assert platform.published_at is not None
+    return platform
+
+platform = published(f"Platform {tag}", "borda")
+schulze = published(f"Head to head {tag}", "schulze")
 print("RESULT=" + json.dumps({
-    "chapter": chapter.slug, "platform": platform.pk, "tag": tag,
+    "chapter": chapter.slug, "platform": platform.pk, "schulze": schulze.pk, "tag": tag,
     "facilitator": people["oak"][0].email, "organizer": organizer.email,
     "oak": blocks["oak"].name,
 }))
@@ -153,6 +160,11 @@ def test_a_facilitator_proposes_a_priority_and_a_visitor_reads_the_platform(
     expect(page.locator("#platform-points caption")).to_be_visible()
     expect(page.locator("#platform-ballots tbody tr")).to_have_count(2)
     expect(page.get_by_role("link", name="Print the platform (PDF)")).to_be_visible()
+    check_page(page)
+    # Under Schulze, the head-to-head table (wider than the phone: it scrolls by itself).
+    page.goto(f"/electoral/platforms/{world['schulze']}/")
+    expect(page.locator("#platform-support tbody tr")).to_have_count(3)
+    expect(page.locator("#platform-explanation")).to_contain_text("Schulze's method")
     check_page(page)
 
     # The facilitator of Oak, with JavaScript off, proposes a priority for it.
