@@ -385,7 +385,7 @@ def _created(candidate: Candidate, secret: str) -> dict[str, Any]:
 def cycle_list(request: HttpRequest, chapter: str) -> list[dict[str, Any]]:
     found = chapter_get(slug=chapter)
     cycles = sel.cycle_list(found).select_related("chapter", "council")
-    return [_cycle_out(c, c.candidate_count) for c in cycles]  # type: ignore[attr-defined]
+    return [_cycle_out(c, c.candidate_count) for c in cycles]
 
 
 @router.post("/cycles", response={201: CycleDetailOut}, summary="Set up an endorsement cycle")

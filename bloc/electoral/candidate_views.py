@@ -28,6 +28,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -242,6 +243,7 @@ def cycle_response(
         "answers_public": questionnaires.answers_final(cycle),
         "may_manage": manage,
         "may_nominate": bool(sel.nominating_assemblies(request.user, cycle.chapter)),
+        "open": cycle.election_date > timezone.localdate(),
         "question_form": bound.get("question") or QuestionForm(priorities=priorities),
         # A refusal of a form the viewer is not shown (they may not use it) is not lost.
         "error": "" if manage else error,

@@ -195,3 +195,65 @@ def test_a_candidate_from_the_base_answers_by_the_private_link(
     visitor.goto(cycle_url)
     expect(visitor.locator("main")).to_contain_text(made["runner"])
     check_page(visitor)
+
+
+ORGANIZER = """
+from bloc.confederation.councils import council_create
+from bloc.electoral.platforms import platform_create, priority_propose
+from bloc.institutions.services import chapter_create, chapter_organizer_add, institution_create
+
+tag = P["tag"]
+chapter = chapter_create(actor=SYSTEM, name=f"Cycles {tag}", slug=f"cycles-{tag}")
+block = institution_create(
+    actor=SYSTEM, chapter=chapter, name=f"Oak Block {tag}", slug=f"oak-{tag}",
+    kind="block_association", addresses=[f"{n} Oak{tag} Street" for n in range(1, 5)],
+)
+council_create(actor=SYSTEM, chapter=chapter, name=f"Town {tag}", slug=f"town-{tag}", level=1)
+priorities = [
+    priority_propose(actor=SYSTEM, institution=block, title=f"{title} {tag}", category=category)
+    for title, category in (("Land trust", "land_trusts"), ("Daylight the creek", "ecology"))
+]
+platform_create(actor=SYSTEM, chapter=chapter, title=f"Platform {tag}", priorities=priorities)
+person = User.objects.create_user(
+    email=f"org-{tag}@example.org", password=P["password"], full_name=f"Olga {tag}"
+)
+chapter_organizer_add(actor=SYSTEM, chapter=chapter, user=person)
+done(priority=priorities[0].title)
+"""
+
+
+def test_an_organizer_sets_up_a_cycle_and_its_questions(
+    bloc_server: Any, page: Any, check_page: Any
+) -> None:
+    tag = secrets.token_hex(3)
+    made = db(bloc_server, ORGANIZER, tag=tag, password=PASSWORD)
+    log_in(page, f"org-{tag}@example.org")
+    page.goto(f"/electoral/cycles/?chapter=cycles-{tag}")
+    expect(page.locator("main")).to_contain_text("No endorsement cycle yet.")
+    check_page(page)
+    page.get_by_role("link", name="Set up a cycle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an endorsement cycle")
+    check_page(page)
+    form = page.locator("main form")
+    form.get_by_label("Title").fill(f"Town elections {tag}")
+    form.get_by_label("Pledges needed").fill("1")
+    form.get_by_role("button", name="Set up the cycle").click()  # no date yet: refused
+    expect(page.locator("#form-errors")).to_be_visible()
+    check_page(page)
+    form = page.locator("main form")
+    form.get_by_label("Election date").fill("2099-11-03")
+    form.get_by_label("Platform candidates pledge to").select_option(label=f"Platform {tag}")
+    form.get_by_role("button", name="Set up the cycle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Town elections {tag}")
+    check_page(page)
+    question = page.locator("main form").filter(
+        has=page.get_by_role("button", name="Add the question")
+    )
+    question.get_by_label("Question", exact=True).fill("Will you fund the land trust?")
+    question.get_by_label("Yes or no").check()
+    question.get_by_label("Platform priority it is about (optional)").select_option(
+        label=made["priority"]
+    )
+    question.get_by_role("button", name="Add the question").click()
+    expect(page.locator("main ol")).to_contain_text("Will you fund the land trust?")
+    check_page(page)

@@ -325,6 +325,28 @@ def test_the_candidate_updates_their_profile_and_withdraws(client, nominated):
     assert page.status_code == 200 and b"Save my answers" not in page.content
 
 
+def test_the_secret_never_reaches_the_audit_log(client, questions, nominated, platform):
+    from bloc.audit.models import AuditEvent
+
+    _candidate, secret = nominated
+    client.post(answer_url(secret), {f"q{questions['text'].pk}": "Yes."})
+    trust = platform.priorities.order_by("pk").first()
+    client.post(
+        answer_url(secret, "pledges/"), {"priorities": [trust.pk], "signed_name": "Rosa Parks"}
+    )
+    client.post(answer_url(secret, "profile/"), {"profile": "Hi.", "website": ""})
+    client.post(answer_url(secret, "withdraw/"), {"confirm": "on"})
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "candidate.answers",
+        "candidate.pledge",
+        "candidate.profile",
+        "candidate.withdraw",
+    } <= actions
+    for event in AuditEvent.objects.all():
+        assert secret not in f"{event.action} {event.actor} {event.subject} {event.data}"
+
+
 # --- the public page: answers from the public time --------------------------------
 
 
