@@ -385,3 +385,24 @@ def test_only_managers_export(camp):
         with pytest.raises(PermissionDenied):
             export_walk_list(actor=who, campaign=camp.campaign, turf=camp.turfs[0])
     assert not AuditEvent.objects.filter(action="campaign.export").exists()
+
+
+def test_the_overview_and_walk_list_take_a_fixed_number_of_queries(
+    camp, django_assert_max_num_queries
+):
+    from bloc.electoral.campaign_selectors import campaign_overview, gotv_list, walk_list
+    from bloc.electoral.campaigns import turfs_split
+
+    for key in ("b", "c", "d"):
+        turfs_split(actor=camp.olga, campaign=camp.campaign,
+                    institution=camp.world.blocks[key].institution, parts=2, name=key)  # fmt: skip
+    first = camp.turfs[0]
+    for number in range(1, 11):
+        talk(camp, first, door(first, number), 1 + number % 5)
+    with django_assert_max_num_queries(8):
+        overview = campaign_overview(campaign=camp.campaign, viewer=camp.mia)
+    assert len(overview.blocks) == 4 and overview.progress.doors == 76
+    with django_assert_max_num_queries(6):
+        assert len(walk_list(turf=first, viewer=camp.ana)) == 10
+    with django_assert_max_num_queries(8):
+        assert len(gotv_list(campaign=camp.campaign, viewer=camp.mia)) == 4
