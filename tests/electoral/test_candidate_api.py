@@ -272,3 +272,20 @@ def test_answers_are_in_the_public_view_only_from_the_public_time(
     late = send(client, "put", f"{BASE}/answer/{secret}/answers",
                 {"answers": [{"question": questions["text"].pk, "text": "Changed."}]})  # fmt: skip
     assert late.status_code == 409 and late.json()["code"] == "answers_public"
+
+
+def test_the_candidates_of_a_cycle_are_read_in_a_bounded_number_of_queries(
+    client, world, cycle, django_assert_max_num_queries
+):
+    from bloc.electoral.candidates import nomination_add
+
+    for n in range(6):
+        candidate, _secret = nominate(world, cycle, name=f"Candidate {n}")
+        b = world.blocks["b"]
+        nomination_add(actor=b.facilitator, candidate=candidate, institution=b.institution)
+    with django_assert_max_num_queries(6):
+        listed = client.get(f"{BASE}/cycles/{cycle.pk}/candidates")
+    assert len(listed.json()) == 6
+    assert all(len(c["nominations"]) == 2 for c in listed.json())
+    with django_assert_max_num_queries(10):
+        assert client.get(f"{BASE}/candidates/{candidate.pk}").status_code == 200

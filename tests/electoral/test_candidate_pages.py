@@ -381,3 +381,22 @@ def test_the_cycle_page_groups_candidates_by_office_in_few_queries(
     text = page.content.decode()
     assert text.index("City council") < text.index("Candidate 0") < text.index("Mayor")
     assert text.index("Mayor") < text.index("Candidate 1")
+
+
+def test_the_candidates_page_is_read_in_a_bounded_number_of_queries(
+    client, world, questions, nominated, platform, django_assert_max_num_queries
+):
+    from bloc.electoral.candidates import nomination_add
+    from bloc.electoral.questionnaires import answer_save, pledge_sign
+
+    candidate, secret = nominated
+    for key in "bcd":
+        block = world.blocks[key]
+        nomination_add(actor=block.facilitator, candidate=candidate, institution=block.institution)
+    answer_save(secret=secret, answers={q.pk: {"text": "A.", "yes": True, "scale": 3}
+                                        for q in questions.values()})  # fmt: skip
+    pledge_sign(secret=secret, priorities=list(platform.priorities.all()), signed_name="Rosa Parks")
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/electoral/candidates/{candidate.pk}/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(answer_url(secret)).status_code == 200
