@@ -104,12 +104,12 @@ def test_organizers_see_the_signers_and_the_circulators(client, signed, organize
     circulators = re.search(r'id="petition-circulators".*?</table>', html, re.S).group(0)
     names = re.findall(r'<th scope="row">(.*?)</th>', circulators)
     assert names == ["Olga Organizer", "Person C2"]
-    assert "<caption>" in circulators
+    assert "<caption" in circulators
 
 
 def test_the_list_is_public(client, signed):
     html = page(client.get(url("petition_list")))
-    assert "Recall council member Smith" in html and "<caption>" in html
+    assert "Recall council member Smith" in html and "<caption" in html
     assert "Start a petition" not in html
 
 
