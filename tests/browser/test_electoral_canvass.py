@@ -162,3 +162,16 @@ def test_a_canvasser_logs_contacts_on_a_phone_without_javascript(
     ):
         viewer.goto(url)
         check_page(viewer)
+
+    # The organizer's page for roles, turfs and canvassers, also checked by axe-core.
+    organizer = another_page(javascript=True)
+    log_in(organizer, f"olga-{tag}@example.org")
+    organizer.goto(f"/electoral/campaigns/{made['campaign']}/manage/")
+    expect(organizer.get_by_role("group", name="Canvassers of Elm north")).to_be_visible()
+    check_page(organizer)
+    form = organizer.locator("main form", has=organizer.get_by_label("Split into this many turfs"))
+    form.get_by_label("Block").select_option(label=f"Elm Block {tag}")
+    form.get_by_role("button", name="Make the turfs").click()
+    expect(organizer.locator("main [role='alert']")).to_be_visible()
+    expect(form).to_contain_text("is already on one of the campaign's turfs")
+    check_page(organizer)
