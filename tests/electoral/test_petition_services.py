@@ -315,3 +315,19 @@ def test_updates_are_checked(petition, circulator, organizer):
         "title": "Recall Smith",
         "target": 12,
     }
+
+
+def test_names_in_other_scripts_are_told_apart(petition, circulator, organizer):
+    from bloc.electoral.petitions import signatures_check
+
+    sheet = log(petition, circulator, signatures=4)
+    enter(sheet, organizer, [("王伟", "1 A Street"), ("李娜", "1 A Street"),
+                             ("Ольга Петрова", "2 A Street"), ("ОЛЬГА ПЕТРОВА", "2 A St")])  # fmt: skip
+    checked = signatures_check(actor=organizer, petition=petition)
+    assert (checked.valid, checked.duplicates) == (3, 1)
+    assert list(sheet.entries.values_list("verdict", flat=True)) == [
+        "valid",
+        "valid",
+        "valid",
+        "duplicate",
+    ]
