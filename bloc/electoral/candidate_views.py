@@ -209,12 +209,16 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return render(request, "electoral/cycle_form.html", context)
     form = _cycle_form(cycle.chapter, request.POST)
-    updated, status = _act(
-        form,
-        lambda data: services.cycle_update(
-            actor=request.user, cycle=cycle, **_cycle_values(cycle.chapter, data)
-        ),
-    )
+
+    def act(data: dict[str, Any]) -> Cycle:
+        values = _cycle_values(cycle.chapter, data)
+        # The form shows the time to the minute: the same minute is no change.
+        current, sent = cycle.answers_public_at, values["answers_public_at"]
+        if current and sent and current.replace(second=0, microsecond=0) == sent:
+            values["answers_public_at"] = current
+        return services.cycle_update(actor=request.user, cycle=cycle, **values)
+
+    updated, status = _act(form, act)
     if updated is None:
         context = {"form": form, "cycle": cycle, "chapter": cycle.chapter}
         return render(request, "electoral/cycle_form.html", context, status=status)

@@ -400,3 +400,29 @@ def test_the_candidates_page_is_read_in_a_bounded_number_of_queries(
         assert client.get(f"/electoral/candidates/{candidate.pk}/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(answer_url(secret)).status_code == 200
+
+
+def test_an_organizer_changes_the_cycle_on_its_page(client, cycle, organizer, world):
+    url = f"/electoral/cycles/{cycle.pk}/edit/"
+    logged_in(client, world.blocks["a"].facilitator)
+    assert client.get(url).status_code == 403
+    client.logout()
+    logged_in(client, organizer)
+    form = client.get(url)
+    assert form.status_code == 200 and b"City elections 2027" in form.content
+    data = {name: value for name, value in form.context["form"].initial.items()}
+    data.update(
+        title="City elections 2027 (general)",
+        election_date=cycle.election_date.isoformat(),
+        answers_public_at=timezone.localtime(cycle.answers_public_at).strftime("%Y-%m-%dT%H:%M"),
+        platform=cycle.platform_id,
+        questionnaire="on",
+        assembly_votes="on",
+        chapter_percent=75,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cycle.refresh_from_db()
+    assert cycle.title == "City elections 2027 (general)" and cycle.chapter_percent == 75
+    (event,) = events("cycle.update")
+    assert set(event.data) == {"title", "chapter_percent"}
