@@ -95,8 +95,10 @@ def _organizer_chapters(user: Any) -> list[Chapter]:
 
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
+    chapter = Chapter.objects.filter(slug=request.GET.get("chapter", "")[:60]).first()
     context = {
-        "rows": sel.campaign_list(),
+        "chapter": chapter,
+        "rows": sel.campaign_list(chapter=chapter),
         "may_create": bool(_organizer_chapters(request.user)),
     }
     return render(request, "electoral/campaign_list.html", context)
