@@ -32,6 +32,7 @@ from bloc.institutions.selectors import chapter_get
 router = Router(tags=["electoral"])
 
 KindName = Literal["initiative", "recall"]
+VerdictName = Literal["valid", "duplicate", "outside", "unchecked"]
 
 
 # --- schemas -----------------------------------------------------------------------
@@ -407,12 +408,18 @@ def signatures_enter(
     "/petitions/{petition_id}/signatures",
     response=list[PetitionSignatureOut],
     summary="The signatures entered, with their verdicts (organizers)",
-    description="Signers' names and addresses: the chapter's organizers only (403).",
+    description=(
+        "Signers' names and addresses: the chapter's organizers only (403). `verdict` "
+        "keeps one kind: valid, duplicate, outside, or unchecked."
+    ),
 )
-def signatures_list(request: HttpRequest, petition_id: int) -> list[dict[str, Any]]:
+def signatures_list(
+    request: HttpRequest, petition_id: int, verdict: VerdictName | None = None
+) -> list[dict[str, Any]]:
     petition = _petition(petition_id)
     permissions.require(request.user, "petition.manage", petition.chapter)
-    return [_signature_out(e) for e in sel.signatures_of(petition=petition)]
+    wanted = None if verdict is None else "" if verdict == "unchecked" else verdict
+    return [_signature_out(e) for e in sel.signatures_of(petition=petition, verdict=wanted)]
 
 
 @router.post(

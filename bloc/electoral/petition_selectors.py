@@ -212,9 +212,14 @@ def petition_progress(*, petition: Petition, today: datetime.date | None = None)
     )
 
 
-def signatures_of(*, petition: Petition, sheet: PetitionSheet | None = None) -> list[Any]:
-    """The signatures entered (private: for the organizers), by sheet and line."""
+def signatures_of(
+    *, petition: Petition, sheet: PetitionSheet | None = None, verdict: str | None = None
+) -> QuerySet[PetitionSignature]:
+    """The signatures entered (private: for the organizers), by sheet and line; of one
+    sheet, or with one verdict ("" for those not checked yet)."""
     entries = PetitionSignature.objects.filter(sheet__petition=petition).select_related("sheet")
     if sheet is not None:
         entries = entries.filter(sheet=sheet)
-    return list(entries.order_by("sheet__collected_on", "sheet_id", "line"))
+    if verdict is not None:
+        entries = entries.filter(verdict=verdict)
+    return entries.order_by("sheet__collected_on", "sheet_id", "line")

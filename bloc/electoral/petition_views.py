@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -290,6 +291,10 @@ def petition_sheet_new(request: HttpRequest, pk: int) -> HttpResponse:
 # --- organizers: signatures -------------------------------------------------------
 
 
+SIGNATURES_PER_PAGE = 200
+VERDICT_FILTERS = {"valid": "valid", "duplicate": "duplicate", "outside": "outside", "none": ""}
+
+
 @require_GET
 def petition_signatures(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _petition(pk)
@@ -297,12 +302,22 @@ def petition_signatures(request: HttpRequest, pk: int) -> HttpResponse:
     if refused is not None:
         return refused
     progress = sel.petition_progress(petition=petition)
+    shown = request.GET.get("verdict", "")
+    entries = sel.signatures_of(petition=petition, verdict=VERDICT_FILTERS.get(shown))
+    signatures = Paginator(entries, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "petition": petition,
         "progress": progress,
         "sheets": sel.sheets_of(petition=petition),
-        "signatures": sel.signatures_of(petition=petition),
-        "rate_percent": _percent(progress.projection.rate),
+        "signatures": signatures,
+        "verdict": shown if shown in VERDICT_FILTERS else "",
+        "verdicts": [
+            ("", _("All")),
+            ("valid", _("Valid")),
+            ("duplicate", _("Duplicates")),
+            ("outside", _("Outside the jurisdiction")),
+            ("none", _("Not checked yet")),
+        ],
     }
     return render(request, "electoral/petition_signatures.html", context)
 
@@ -314,7 +329,7 @@ def petition_sheet_signatures(request: HttpRequest, pk: int, sheet_id: int) -> H
     if refused is not None:
         return refused
     sheet = _sheet(petition, sheet_id)
-    entries = sel.signatures_of(petition=petition, sheet=sheet)
+    entries = list(sel.signatures_of(petition=petition, sheet=sheet))
     lines = max(sheet.signatures, len(entries))
     status = 200
     if request.method != "POST":

@@ -121,7 +121,8 @@ def test_a_resident_cannot_read_the_signers(client, petition, circulator, organi
     assert client.get(url).status_code == 401
     public = client.get(f"{BASE}/{petition.pk}").content.decode()
     assert "Ana" not in public and "1 A Street" not in public
-    rows = client.get(url, **bearer(organizer)).json()
+    assert client.get(url, {"verdict": "valid"}, **bearer(organizer)).json() == []
+    rows = client.get(url, {"verdict": "unchecked"}, **bearer(organizer)).json()
     assert [(r["sheet"], r["line"], r["name"], r["address"]) for r in rows] == [
         ("S1", 1, "Ana Pérez", "1 A Street")
     ]

@@ -107,6 +107,27 @@ def test_organizers_see_the_signers_and_the_circulators(client, signed, organize
     assert "<caption" in circulators
 
 
+def test_organizers_filter_the_signers_by_verdict(client, signed, organizer):
+    client.force_login(organizer)
+    html = page(client.get(url("petition_signatures", signed.pk), {"verdict": "duplicate"}))
+    entries = re.search(r'id="petition-entries".*?</table>', html, re.S).group(0)
+    assert re.findall(r'<th scope="row">(.*?)</th>', entries) == ["ANA PEREZ"]
+    html = page(client.get(url("petition_signatures", signed.pk), {"verdict": "none"}))
+    assert 'id="petition-entries"' not in html and "No signature to show." in html
+
+
+def test_the_pages_read_in_a_fixed_number_of_queries(
+    client, signed, organizer, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        assert client.get(url("petition_detail", signed.pk)).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(url("petition_list")).status_code == 200
+    client.force_login(organizer)
+    with django_assert_max_num_queries(14):
+        assert client.get(url("petition_signatures", signed.pk)).status_code == 200
+
+
 def test_the_list_is_public(client, signed):
     html = page(client.get(url("petition_list")))
     assert "Recall council member Smith" in html and "<caption" in html
