@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bloc.electoral.models import DEFAULT_RUBRIC, Level, Priority, Question, QuestionKind
@@ -214,6 +215,12 @@ class AnswersForm(forms.Form):
             key = f"q{question.pk}"
             label = f"{number}. {question.text}"
             answer = answers.get(question.pk)
+            about = (
+                gettext("About the platform's priority “%(title)s”.")
+                % {"title": question.priority.title}
+                if question.priority_id is not None and question.priority is not None
+                else ""
+            )
             if question.kind == QuestionKind.TEXT:
                 self.fields[key] = forms.CharField(
                     label=label,
@@ -221,6 +228,7 @@ class AnswersForm(forms.Form):
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 4}),
                     initial=answer.text if answer else "",
+                    help_text=about,
                 )
                 continue
             if question.kind == QuestionKind.YES_NO:
@@ -231,6 +239,7 @@ class AnswersForm(forms.Form):
                     required=False,
                     widget=forms.RadioSelect,
                     initial=initial,
+                    help_text=about,
                 )
             else:
                 self.fields[key] = forms.ChoiceField(
@@ -239,7 +248,9 @@ class AnswersForm(forms.Form):
                     required=False,
                     widget=forms.RadioSelect,
                     initial=str(answer.scale) if answer and answer.scale else "",
-                    help_text=_("1: strongly disagree, 5: strongly agree."),
+                    help_text=" ".join(
+                        filter(None, [about, gettext("1: strongly disagree, 5: strongly agree.")])
+                    ),
                 )
             self.fields[f"{key}_comment"] = forms.CharField(
                 label=_("Comment (optional)"),
