@@ -188,15 +188,13 @@ def petition_new(request: HttpRequest) -> HttpResponse:
     chapters = _organized(request)
     if not chapters:
         raise DjangoPermissionDenied(_("Only the chapter's organizers can do this."))
-    choices = {
-        "chapters": [(c.pk, c.name) for c in chapters],
-        "institutions": _institution_choices(chapters),
-    }
+    named = [(c.pk, c.name) for c in chapters]
+    institutions = _institution_choices(chapters)
     status = 200
     if request.method != "POST":
-        form = PetitionForm(**choices)
+        form = PetitionForm(chapters=named, institutions=institutions)
     else:
-        form = PetitionForm(request.POST, **choices)
+        form = PetitionForm(request.POST, chapters=named, institutions=institutions)
         status = 422
         if form.is_valid():
             data = form.cleaned_data
@@ -218,7 +216,7 @@ def petition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _manage_refusal(request, petition)
     if refused is not None:
         return refused
-    choices = {"institutions": _institution_choices([petition.chapter]), "editing": True}
+    institutions = _institution_choices([petition.chapter])
     status = 200
     if request.method != "POST":
         form = PetitionForm(
@@ -229,10 +227,11 @@ def petition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "deadline": petition.deadline,
                 "jurisdiction": list(petition.jurisdiction.values_list("pk", flat=True)),
             },
-            **choices,
+            institutions=institutions,
+            editing=True,
         )
     else:
-        form = PetitionForm(request.POST, **choices)
+        form = PetitionForm(request.POST, institutions=institutions, editing=True)
         status = 422
         if form.is_valid():
             data = form.cleaned_data
