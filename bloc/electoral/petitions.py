@@ -224,31 +224,34 @@ def sheet_log(
         raise ValidationFailed.for_field(
             "collected_on", _("The day it was collected cannot be in the future.")
         )
-    if collected_on > petition.deadline:
-        raise ValidationFailed.for_field(
-            "collected_on",
-            _("Signatures collected after the deadline (%(date)s) do not count.")
-            % {"date": petition.deadline.isoformat()},
-        )
     duplicate = ValidationFailed.for_field(
         "label",
         _("The petition already has a sheet labelled “%(label)s”.") % {"label": label},
         code="duplicate_label",
     )
     with transaction.atomic():
-        if PetitionSheet.objects.filter(petition=petition, label__iexact=label).exists():
+        # One sheet at a time per petition: the deadline read is the one in force, and
+        # labels stay unique whatever their case.
+        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        if collected_on > locked.deadline:
+            raise ValidationFailed.for_field(
+                "collected_on",
+                _("Signatures collected after the deadline (%(date)s) do not count.")
+                % {"date": locked.deadline.isoformat()},
+            )
+        if PetitionSheet.objects.filter(petition=locked, label__iexact=label).exists():
             raise duplicate
         try:
             with transaction.atomic():
                 sheet = PetitionSheet.objects.create(
-                    petition=petition,
+                    petition=locked,
                     circulator=circulator,
                     label=label,
                     signatures=signatures,
                     collected_on=collected_on,
                 )
         except IntegrityError:
-            # Two people handed in the same label at once: the other was first.
+            # SQLite takes no row lock: two people handed in the same label at once.
             raise duplicate from None
         audit_append(
             actor=actor,
@@ -343,6 +346,8 @@ def signatures_enter(
             code="count_mismatch",
         )
     with transaction.atomic():
+        # The petition first, as the check does: entering waits for a check under way.
+        Petition.objects.select_for_update().filter(pk=petition.pk).first()
         locked = PetitionSheet.objects.select_for_update().get(pk=sheet.pk)
         before = locked.signatures
         PetitionSignature.objects.filter(sheet=locked).delete()
