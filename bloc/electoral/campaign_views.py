@@ -470,6 +470,12 @@ def turf_response(
 ) -> HttpResponse:
     bound = bound or {}
     doors = sel.walk_list(turf=turf, viewer=request.user)
+    progress = sel.progress_of(doors)
+    show = _show(request)
+    if show == TODO:  # doors not knocked yet, and those to come back to
+        doors = [
+            d for d in doors if not d.knocked or d.follow_up or bound.get(f"door-{d.address_id}")
+        ]
     rows = [
         {
             "door": door,
@@ -488,7 +494,8 @@ def turf_response(
         "campaign": campaign,
         "turf": turf,
         "rows": rows,
-        "progress": sel.progress_of(doors),
+        "progress": progress,
+        "show": show,
         "may_export": _may(request, "campaign.export", campaign),
         "error": error,
     }
@@ -508,10 +515,20 @@ def _door(turf: Turf, address_id: int) -> AreaAddress:
         raise Http404 from None
 
 
-def _door_url(turf: Turf, address_id: int) -> str:
-    return reverse("electoral:campaign_turf", args=[turf.campaign_id, turf.pk]) + (
-        f"#door-{address_id}"
-    )
+TODO = "todo"
+
+
+def _show(request: HttpRequest) -> str:
+    """Which doors the canvass page lists: all (the default) or the ones still to do."""
+    source = request.POST if request.method == "POST" else request.GET
+    return TODO if source.get("show") == TODO else ""
+
+
+def _door_url(request: HttpRequest, turf: Turf, address_id: int) -> str:
+    url = reverse("electoral:campaign_turf", args=[turf.campaign_id, turf.pk])
+    if _show(request) == TODO:
+        url += f"?show={TODO}"
+    return url + f"#door-{address_id}"
 
 
 @require_POST
@@ -543,7 +560,7 @@ def contact_log(request: HttpRequest, pk: int, turf_id: int, address_id: int) ->
             status = exc.status
         else:
             messages.success(request, _("Saved: %(address)s.") % {"address": address.address})
-            return redirect(_door_url(turf, address_id))
+            return redirect(_door_url(request, turf, address_id))
     return turf_response(request, turf, status=status, bound={key: form})
 
 
@@ -568,7 +585,7 @@ def mark_voted(request: HttpRequest, pk: int, turf_id: int, address_id: int) -> 
         )
     if back == "gotv":
         return redirect(_campaign_url(turf.campaign, "campaign_gotv"))
-    return redirect(_door_url(turf, address_id))
+    return redirect(_door_url(request, turf, address_id))
 
 
 @require_GET

@@ -240,3 +240,23 @@ def test_the_csv_downloads_for_a_manager_are_logged(client, camp):
         assert len(response.content.decode().strip().splitlines()) == rows + 1
     logged = AuditEvent.objects.filter(action="campaign.export").order_by("seq")
     assert [e.data["what"] for e in logged] == ["walk_list", "walk_list", "contacts", "gotv"]
+
+
+def test_the_canvass_page_can_list_only_the_doors_still_to_do(client, camp):
+    from bloc.electoral.campaigns import contact_log
+
+    first = camp.turfs[0]
+    talk(camp, first, door(first, 1), 5)
+    talk(camp, first, door(first, 2), 3, follow_up=True)
+    contact_log(actor=camp.ana, turf=first, address=door(first, 3), outcome="not_home")
+    client.force_login(camp.ana)
+    page = client.get(turf_url(camp, first), {"show": "todo"}).content.decode()
+    assert page.count('class="door"') == 8  # 2 (follow up) and 4 to 10
+    assert ">1 A Street<" not in page and ">2 A Street<" in page
+    assert "Doors knocked: 3 of 10." in page
+    address = door(first, 4)
+    response = client.post(
+        contact_url(camp, first, address),
+        {f"door-{address.pk}-outcome": "refused", "show": "todo"},
+    )
+    assert response["Location"] == turf_url(camp, first) + f"?show=todo#door-{address.pk}"
