@@ -94,7 +94,8 @@ def projection_words(progress: sel.Progress) -> str:
         "Valid among the signatures checked: %(valid)s of %(checked)s (%(rate)s%%). "
         "Applied to all the signatures handed in (%(collected)s), that rate projects "
         "%(projected)s valid, likely between %(low)s and %(high)s (a 95%% interval); the "
-        "target is %(target)s."
+        "target is %(target)s. This assumes the signatures checked are like the rest, so "
+        "enter sheets from many circulators and days."
     ) % {
         "checked": c.checked,
         "valid": c.valid,
