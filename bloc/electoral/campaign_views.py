@@ -129,18 +129,22 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         status = 422
         if form.is_valid():
             data = form.cleaned_data
+            # The choice is one of the listed subjects: "c<id>" or "p<id>".
             kind, pk = data["subject"][0], int(data["subject"][1:])
-            candidate = Candidate.objects.select_related("cycle").filter(pk=pk).first()
-            petition = Petition.objects.filter(pk=pk).first()
-            subject = candidate if kind == "c" else petition
-            chapter = subject.cycle.chapter if kind == "c" else subject.chapter  # type: ignore[union-attr]
+            candidate = petition = None
+            if kind == "c":
+                candidate = Candidate.objects.select_related("cycle__chapter").get(pk=pk)
+                chapter = candidate.cycle.chapter
+            else:
+                petition = Petition.objects.select_related("chapter").get(pk=pk)
+                chapter = petition.chapter
             try:
                 campaign = services.campaign_create(
                     actor=request.user,
                     chapter=chapter,
                     title=data["title"],
-                    candidate=candidate if kind == "c" else None,
-                    petition=petition if kind == "p" else None,
+                    candidate=candidate,
+                    petition=petition,
                     election_date=data["election_date"],
                 )
             except DomainError as exc:
