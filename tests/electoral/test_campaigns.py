@@ -406,3 +406,19 @@ def test_the_overview_and_walk_list_take_a_fixed_number_of_queries(
         assert len(walk_list(turf=first, viewer=camp.ana)) == 10
     with django_assert_max_num_queries(8):
         assert len(gotv_list(campaign=camp.campaign, viewer=camp.mia)) == 4
+
+
+def test_a_campaign_for_a_petition(camp):
+    from bloc.electoral.campaigns import campaign_create
+    from bloc.electoral.models import Petition
+
+    petition = Petition.objects.create(
+        chapter=camp.world.chapter, kind="initiative", title="Rent board now", target=500,
+        deadline=timezone.localdate() + datetime.timedelta(days=60),
+    )  # fmt: skip
+    campaign = campaign_create(actor=camp.olga, chapter=camp.world.chapter,
+                               title="Signatures for the rent board", petition=petition)  # fmt: skip
+    assert campaign.petition == petition and campaign.election_date is None
+    with pytest.raises(ValidationFailed):
+        campaign_create(actor=camp.olga, chapter=camp.world.chapter, title="Both",
+                        petition=petition, candidate=camp.candidate)  # fmt: skip
