@@ -38,7 +38,7 @@ VerdictName = Literal["valid", "duplicate", "outside", "unchecked"]
 # --- schemas -----------------------------------------------------------------------
 
 
-class PetitionSummaryOut(Schema):
+class ElectoralPetitionSummaryOut(Schema):
     id: int
     kind: str = Field(description="initiative (a ballot initiative) or recall.")
     title: str
@@ -52,7 +52,7 @@ class PetitionSummaryOut(Schema):
     closed: bool = Field(description="The deadline has passed.")
 
 
-class PetitionDayOut(Schema):
+class ElectoralPetitionDayOut(Schema):
     day: datetime.date
     sheets: int
     signatures: int = Field(description="Handed in on sheets collected that day.")
@@ -61,7 +61,7 @@ class PetitionDayOut(Schema):
     valid_so_far: int
 
 
-class PetitionCirculatorOut(Schema):
+class ElectoralPetitionCirculatorOut(Schema):
     user_id: int
     name: str
     sheets: int
@@ -70,7 +70,7 @@ class PetitionCirculatorOut(Schema):
     valid: int
 
 
-class PetitionProgressOut(Schema):
+class ElectoralPetitionProgressOut(Schema):
     sheets: int
     collected: int = Field(description="Signatures handed in (the sheets' counts).")
     entered: int = Field(description="Signatures typed in for the check.")
@@ -90,13 +90,13 @@ class PetitionProgressOut(Schema):
     on_track: bool | None = Field(description="projected ≥ target; null: no projection yet.")
     days_left: int
     closed: bool
-    days: list[PetitionDayOut] = Field(description="By the day sheets were collected.")
-    circulators: list[PetitionCirculatorOut] | None = Field(
+    days: list[ElectoralPetitionDayOut] = Field(description="By the day sheets were collected.")
+    circulators: list[ElectoralPetitionCirculatorOut] | None = Field(
         description="Per circulator; only for the chapter's organizers (null otherwise)."
     )
 
 
-class PetitionOut(Schema):
+class ElectoralPetitionOut(Schema):
     id: int
     kind: str = Field(description="initiative or recall.")
     title: str
@@ -108,10 +108,10 @@ class PetitionOut(Schema):
     target: int
     deadline: datetime.date
     created_at: datetime.datetime
-    progress: PetitionProgressOut
+    progress: ElectoralPetitionProgressOut
 
 
-class PetitionIn(Schema):
+class ElectoralPetitionIn(Schema):
     chapter: str = Field(description="The chapter's slug.")
     kind: KindName
     title: str = Field(max_length=200)
@@ -123,7 +123,7 @@ class PetitionIn(Schema):
     deadline: datetime.date
 
 
-class PetitionPatch(Schema):
+class ElectoralPetitionPatch(Schema):
     title: str | None = Field(default=None, max_length=200)
     text: str | None = Field(default=None, max_length=20000)
     jurisdiction: list[str] | None = Field(
@@ -135,7 +135,7 @@ class PetitionPatch(Schema):
     deadline: datetime.date | None = None
 
 
-class PetitionSheetIn(Schema):
+class ElectoralPetitionSheetIn(Schema):
     label: str = Field(max_length=50, description="As written on the sheet; unique per petition.")
     signatures: int = Field(description=f"1 to {svc.MAX_PER_SHEET}.")
     collected_on: datetime.date = Field(description="Not in the future nor after the deadline.")
@@ -145,7 +145,7 @@ class PetitionSheetIn(Schema):
     )
 
 
-class PetitionSheetOut(Schema):
+class ElectoralPetitionSheetOut(Schema):
     id: int
     petition_id: int
     label: str
@@ -154,13 +154,13 @@ class PetitionSheetOut(Schema):
     circulator_id: int
 
 
-class PetitionLineIn(Schema):
+class ElectoralPetitionLineIn(Schema):
     name: str = Field(max_length=200)
     address: str = Field(max_length=255)
 
 
-class PetitionSignaturesIn(Schema):
-    lines: list[PetitionLineIn] = Field(
+class ElectoralPetitionSignaturesIn(Schema):
+    lines: list[ElectoralPetitionLineIn] = Field(
         max_length=svc.MAX_PER_SHEET, description="The sheet's lines, in order."
     )
     fix_count: bool = Field(
@@ -170,7 +170,7 @@ class PetitionSignaturesIn(Schema):
     )
 
 
-class PetitionSignatureOut(Schema):
+class ElectoralPetitionSignatureOut(Schema):
     id: int
     sheet_id: int
     sheet: str = Field(description="The sheet's label.")
@@ -180,7 +180,7 @@ class PetitionSignatureOut(Schema):
     verdict: str = Field(description="valid, duplicate or outside; empty: not checked yet.")
 
 
-class PetitionCheckOut(Schema):
+class ElectoralPetitionCheckOut(Schema):
     checked: int
     valid: int
     duplicates: int
@@ -280,7 +280,7 @@ def _signature_out(entry: PetitionSignature) -> dict[str, Any]:
 
 @router.get(
     "/petitions",
-    response=list[PetitionSummaryOut],
+    response=list[ElectoralPetitionSummaryOut],
     auth=optional_auth,
     summary="Petitions, soonest deadline first",
 )
@@ -289,8 +289,8 @@ def petition_list(request: HttpRequest, chapter: str | None = None) -> list[dict
     return [_summary(row) for row in sel.petition_list(chapter=found)]
 
 
-@router.post("/petitions", response={201: PetitionOut}, summary="Start a petition")
-def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[dict[str, Any]]:
+@router.post("/petitions", response={201: ElectoralPetitionOut}, summary="Start a petition")
+def petition_create(request: HttpRequest, payload: ElectoralPetitionIn) -> Status[dict[str, Any]]:
     chapter = chapter_get(slug=payload.chapter)
     permissions.require(request.user, "petition.manage", chapter)
     petition = svc.petition_create(
@@ -309,7 +309,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[dict[st
 
 @router.get(
     "/petitions/{petition_id}",
-    response=PetitionOut,
+    response=ElectoralPetitionOut,
     auth=optional_auth,
     summary="A petition and its progress",
     description=(
@@ -322,9 +322,11 @@ def petition_detail(request: HttpRequest, petition_id: int) -> dict[str, Any]:
     return _detail(request, _petition(petition_id))
 
 
-@router.patch("/petitions/{petition_id}", response=PetitionOut, summary="Change a petition")
+@router.patch(
+    "/petitions/{petition_id}", response=ElectoralPetitionOut, summary="Change a petition"
+)
 def petition_update(
-    request: HttpRequest, petition_id: int, payload: PetitionPatch
+    request: HttpRequest, petition_id: int, payload: ElectoralPetitionPatch
 ) -> dict[str, Any]:
     petition = _petition(petition_id)
     permissions.require(request.user, "petition.manage", petition.chapter)
@@ -348,7 +350,7 @@ def petition_update(
 
 @router.post(
     "/petitions/{petition_id}/sheets",
-    response={201: PetitionSheetOut},
+    response={201: ElectoralPetitionSheetOut},
     summary="Hand in a signature sheet",
     description=(
         "A member of the chapter's institutions (or an organizer). Refused with 422: a "
@@ -357,7 +359,7 @@ def petition_update(
     ),
 )
 def sheet_log(
-    request: HttpRequest, petition_id: int, payload: PetitionSheetIn
+    request: HttpRequest, petition_id: int, payload: ElectoralPetitionSheetIn
 ) -> Status[PetitionSheet]:
     from bloc.accounts.models import User
 
@@ -380,12 +382,12 @@ def sheet_log(
 
 @router.post(
     "/petitions/{petition_id}/sheets/{sheet_id}/signatures",
-    response=list[PetitionSignatureOut],
+    response=list[ElectoralPetitionSignatureOut],
     summary="Enter a sheet's signatures (organizers)",
     description="They replace what was entered for the sheet before, unchecked.",
 )
 def signatures_enter(
-    request: HttpRequest, petition_id: int, sheet_id: int, payload: PetitionSignaturesIn
+    request: HttpRequest, petition_id: int, sheet_id: int, payload: ElectoralPetitionSignaturesIn
 ) -> list[dict[str, Any]]:
     petition = _petition(petition_id)
     permissions.require(request.user, "petition.manage", petition.chapter)
@@ -406,7 +408,7 @@ def signatures_enter(
 
 @router.get(
     "/petitions/{petition_id}/signatures",
-    response=list[PetitionSignatureOut],
+    response=list[ElectoralPetitionSignatureOut],
     summary="The signatures entered, with their verdicts (organizers)",
     description=(
         "Signers' names and addresses: the chapter's organizers only (403). `verdict` "
@@ -424,7 +426,7 @@ def signatures_list(
 
 @router.post(
     "/petitions/{petition_id}/check",
-    response=PetitionCheckOut,
+    response=ElectoralPetitionCheckOut,
     summary="Run the validity check over every entered signature (organizers)",
     description=(
         "Sheets in the order collected: the first of two signatures with the same name at "
