@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -365,16 +364,6 @@ def signatures_enter(
     return rows
 
 
-def _spelled_for_check(name: str) -> str:
-    """The name with accents dropped and every other non-ASCII letter spelled out
-    (``王`` as ``u738b``): the core's name key folds to ASCII and would otherwise
-    make every name written in another script the same empty name, so that two
-    neighbours called 王伟 and 李娜 would be duplicates of each other."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    bare = "".join(c for c in folded if not unicodedata.combining(c))
-    return "".join(c if c.isascii() else f" u{ord(c):x} " if c.isalnum() else " " for c in bare)
-
-
 def jurisdiction_keys(petition: Petition) -> set[str]:
     """The normalised addresses of every institution of the jurisdiction."""
     return set(
@@ -396,10 +385,7 @@ def signatures_check(*, actor: object, petition: Petition) -> rules.Checked:
             )
         )
         checked, verdicts = rules.check(
-            (
-                rules.Signature(_spelled_for_check(e.name), e.address, str(e.sheet_id))
-                for e in entries
-            ),
+            (rules.Signature(e.name, e.address, str(e.sheet_id)) for e in entries),
             lambda address: covers(keys, address),
         )
         changed = []

@@ -37,8 +37,9 @@ class Checked:
 
 
 def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(text.casefold().split())
+    """Case and accents dropped (José = jose), every script's letters kept (王伟)."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
 
 def check(

@@ -44,3 +44,16 @@ def test_the_wilson_interval_holds_the_observed_rate(checked, data):
     valid = data.draw(st.integers(0, checked))
     low, high = wilson(valid, checked)
     assert 0 <= low <= valid / checked <= high <= 1
+
+
+def test_names_in_any_script_are_told_apart_and_accents_do_not_matter():
+    inside = lambda address: True  # noqa: E731
+    signatures = [
+        Signature("王伟", "1 Main St"),
+        Signature("李娜", "1 Main St"),
+        Signature("José  Núñez", "2 Main St"),
+        Signature("jose nunez", "2 main st"),
+    ]
+    checked, verdicts = check(signatures, inside)
+    assert verdicts == ["valid", "valid", "valid", "duplicate"]
+    assert checked == Checked(valid=3, duplicates=1, outside=0)
