@@ -19,7 +19,7 @@ class HeadOut(Schema):
     hash: str = Field(description="Hash of the last event; copy it to witness the log.")
 
 
-class EventOut(Schema):
+class AuditEventOut(Schema):
     seq: int
     at: datetime
     action: str
@@ -47,7 +47,7 @@ def head(request: HttpRequest) -> object:
     return selectors.audit_head_get()
 
 
-@router.get("/events", response=list[EventOut], summary="Audit events (administrators)")
+@router.get("/events", response=list[AuditEventOut], summary="Audit events (administrators)")
 def events(request: HttpRequest, query: Query[EventQuery]) -> object:
     permissions.require(request.user, "audit.read")
     return list(selectors.audit_event_list(after_seq=query.after, limit=query.limit))

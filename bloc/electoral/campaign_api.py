@@ -61,7 +61,7 @@ class CampaignOut(Schema):
     progress: ProgressOut
 
 
-class ShiftOut(Schema):
+class CampaignShiftOut(Schema):
     id: int
     title: str
     starts_at: datetime
@@ -79,7 +79,7 @@ class CampaignEventOut(Schema):
     starts_at: datetime
     ends_at: datetime
     may_take_part: bool = Field(description="Members of the institution sign up for its shifts.")
-    shifts: list[ShiftOut]
+    shifts: list[CampaignShiftOut]
 
 
 class CampaignDetailOut(CampaignOut):
@@ -99,7 +99,7 @@ class RoleIn(Schema):
     role: str = Field(description="manager or canvasser.")
 
 
-class RoleOut(Schema):
+class CampaignRoleOut(Schema):
     user_id: int
     name: str
     role: str
@@ -372,7 +372,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 
 @router.put(
     "/campaigns/{campaign_id}/roles/{user_id}",
-    response=RoleOut,
+    response=CampaignRoleOut,
     summary="Give someone a role in the campaign",
     description="Organizers. 409 `same_role` when they already have it.",
 )

@@ -123,7 +123,7 @@ class NominationOut(Schema):
     created_at: datetime
 
 
-class CandidateOut(Schema):
+class ElectoralCandidateOut(Schema):
     id: int
     cycle: int
     name: str
@@ -157,7 +157,7 @@ class PledgeOut(Schema):
     signed_at: datetime
 
 
-class CandidatePublicOut(CandidateOut):
+class CandidatePublicOut(ElectoralCandidateOut):
     pledges: list[PledgeOut]
     answers_public: bool
     answers_public_at: datetime | None
@@ -166,7 +166,7 @@ class CandidatePublicOut(CandidateOut):
     answers: list[AnswerOut] = Field(description="Empty until the answers are public.")
 
 
-class CandidacyFields(Schema):
+class CandidacyFieldsIn(Schema):
     name: str = Field(default="", max_length=200)
     office: str = Field(max_length=200)
     district: str = Field(default="", max_length=200)
@@ -176,7 +176,7 @@ class CandidacyFields(Schema):
     email: str = Field(default="", max_length=254, description="Where the link is sent.")
 
 
-class NominateIn(CandidacyFields):
+class NominateIn(CandidacyFieldsIn):
     institution: str = Field(description="The nominating assembly's slug.")
     member: int | None = Field(
         default=None, description="The account of a member of the assembly who runs."
@@ -184,7 +184,7 @@ class NominateIn(CandidacyFields):
     statement: str = Field(default="", max_length=5000)
 
 
-class ApplyIn(CandidacyFields):
+class ApplyIn(CandidacyFieldsIn):
     pass
 
 
@@ -194,7 +194,7 @@ class SecondIn(Schema):
 
 
 class CandidateCreatedOut(Schema):
-    candidate: CandidateOut
+    candidate: ElectoralCandidateOut
     secret: str = Field(description="The private link's secret: shown only this once.")
     url: str = Field(description="The private link.")
 
@@ -234,7 +234,7 @@ class ProfileIn(Schema):
 
 
 class QuestionnaireOut(Schema):
-    candidate: CandidateOut
+    candidate: ElectoralCandidateOut
     questions: list[QuestionOut]
     answers: list[AnswerOut]
     answers_final: bool = Field(description="Public, hence final: no more changes.")
@@ -485,7 +485,7 @@ def question_remove(request: HttpRequest, cycle_id: int, question_id: int) -> St
 
 @router.get(
     "/cycles/{cycle_id}/candidates",
-    response=list[CandidateOut],
+    response=list[ElectoralCandidateOut],
     auth=optional_auth,
     summary="The cycle's candidates, by office",
 )
@@ -687,7 +687,7 @@ def answer_pledges(request: HttpRequest, secret: str, payload: PledgesIn) -> Sta
 
 @router.put(
     "/answer/{secret}/profile",
-    response=CandidateOut,
+    response=ElectoralCandidateOut,
     auth=None,
     summary="Update the candidate's profile and website, by the private link",
 )
@@ -700,7 +700,7 @@ def answer_profile(request: HttpRequest, secret: str, payload: ProfileIn) -> dic
 
 @router.post(
     "/answer/{secret}/withdraw",
-    response=CandidateOut,
+    response=ElectoralCandidateOut,
     auth=None,
     summary="Withdraw from the cycle, by the private link",
 )
