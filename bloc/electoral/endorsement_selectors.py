@@ -69,7 +69,7 @@ def thresholds(cycle: Cycle) -> dict[str, str]:
         ),
         Stage.CHAPTER_VOTE: _(
             "Carried by the council %(council)s, with at least %(n)s%% of the delegates' votes "
-            "for or against for, and at least %(p)s pledges signed."
+            "for or against being for, and at least %(p)s pledges signed."
         )
         % {
             "council": cycle.council.name,
