@@ -71,9 +71,7 @@ def candidate_by_secret(secret: str) -> Candidate:
 
 
 def _link_not_found() -> str:
-    return _(
-        "This link is wrong or no longer works. Ask the chapter's organizers for a new one."
-    )
+    return _("This link is wrong or no longer works. Ask the chapter's organizers for a new one.")
 
 
 def candidate_link_rotate(*, actor: object, candidate: Candidate) -> str:
@@ -90,8 +88,10 @@ def candidate_link_rotate(*, actor: object, candidate: Candidate) -> str:
 def _locked(secret: str) -> Candidate:
     """Inside a transaction: the link's candidate, locked against a concurrent change."""
     candidate = candidate_by_secret(secret)
-    return Candidate.objects.select_for_update().select_related("cycle", "cycle__platform").get(
-        pk=candidate.pk
+    return (
+        Candidate.objects.select_for_update()
+        .select_related("cycle", "cycle__platform")
+        .get(pk=candidate.pk)
     )
 
 
@@ -241,9 +241,7 @@ def pledge_text(priority: Priority) -> str:
     ) % {"priority": priority.title}
 
 
-def pledge_sign(
-    *, secret: str, priorities: Sequence[Priority], signed_name: str
-) -> list[Pledge]:
+def pledge_sign(*, secret: str, priorities: Sequence[Priority], signed_name: str) -> list[Pledge]:
     """The candidate signs pledges to priorities of the cycle's platform, typing their
     name as the signature. Pledges are public and cannot be withdrawn; a priority
     already pledged is skipped. Returns the new pledges."""
@@ -285,7 +283,10 @@ def pledge_sign(
             actor=SYSTEM,
             action="candidate.pledge",
             subject=candidate,
-            data={"by": f"candidate:{candidate.pk}", "priorities": [p.priority_id for p in pledges]},
+            data={
+                "by": f"candidate:{candidate.pk}",
+                "priorities": [p.priority_id for p in pledges],
+            },
         )
     return pledges
 
