@@ -19,7 +19,7 @@ with ballots cast by the demo's residents (a fixed seed):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from random import Random
 
 from django.utils import timezone
@@ -341,6 +341,9 @@ def _past_cycle(
         election_date=date(2025, 11, 4),
         answers_public_at=timezone.now() - timedelta(days=400),
     )
+    signed = datetime(2025, 9, 20, 19, 30, tzinfo=UTC)
+    Pledge.objects.filter(candidate=price).update(signed_at=signed)
+    Candidate.objects.filter(pk=price.pk).update(endorsed_at=signed + timedelta(days=14))
     price.refresh_from_db()
     scorecards.outcome_record(actor=organizer, candidate=price, elected=True,
                               took_office_on=date(2026, 1, 5))  # fmt: skip

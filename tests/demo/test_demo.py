@@ -63,7 +63,7 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     assert (city.level, city.rule) == (2, "double")
     maple_seat = Seat.objects.get(institution__slug="maple-street-block", left_at=None)
     assert Seat.objects.filter(member_council=maple_seat.council, council=city).exists()
-    ratified = Question.objects.get(council=city)
+    ratified = Question.objects.get(council=city, state="ratified")
     assert ratified.origin_question.origin_proposal.institution.slug == "maple-street-block"
     assert [v.deviated for v in ratified.votes.all()].count(True) == 1
     assert ratified.ratification["ratify"][f"c{city.pk}"]["position"] == "for"
@@ -77,6 +77,36 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     assert {p.submitted_by_id for p in fund.projects.all()} - set(
         Membership.objects.filter(institution=fund.institution).values_list("user_id", flat=True)
     )  # ideas from members of other North bodies
+
+    # The electoral work at every stage: the platform published; candidates endorsed, voted
+    # on, voted down and awaiting nominations; an officeholder scored whose endorsement
+    # was recalled; a campaign canvassing; a petition checked.
+    from bloc.electoral.models import Campaign, Candidate, Contact, Petition, Platform
+    from bloc.electoral.scorecard_selectors import scorecard
+
+    assert Platform.objects.get().published_at is not None
+    stages = dict(Candidate.objects.values_list("name", "stage"))
+    assert stages == {
+        "Jordan Price": "recalled",
+        "Ana Ruiz": "endorsed",
+        "Deborah Chen": "assembly_votes",
+        "Frank Doyle": "not_endorsed",
+        "Tom Whitaker": "nomination",
+    }
+    price = Candidate.objects.get(name="Jordan Price")
+    assert price.elected and scorecard(price).score is not None
+    assert set(price.actions.values_list("matches__verdict", flat=True)) == {
+        "kept",
+        "partial",
+        "broken",
+    }
+    assert price.chapter_votes.get(kind="recall").passed is True
+    campaign = Campaign.objects.get(candidate__name="Ana Ruiz")
+    assert Contact.objects.filter(campaign=campaign, outcome="talked").exists()
+    assert campaign.events.exists()
+    petition = Petition.objects.get()
+    verdicts = set(petition.sheets.values_list("entries__verdict", flat=True).exclude(entries=None))
+    assert {"valid", "duplicate", "outside"} <= verdicts
 
     counts = (
         User.objects.count(),

@@ -19,17 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import conftest as browser_fixtures
 from tests.browser.test_voting import server_now
-
-# The browser fixtures live in tests/browser/conftest.py; this file sits with the other
-# petition tests, so it borrows them.
-axe_js = browser_fixtures.axe_js
-bloc_server = browser_fixtures.bloc_server
-browser = browser_fixtures.browser
-check_page = browser_fixtures.check_page
-page = browser_fixtures.page
-page_without_js = browser_fixtures.page_without_js
 
 pytestmark = pytest.mark.browser
 
