@@ -476,7 +476,9 @@ def nomination_add(
     try:
         with transaction.atomic():
             locked = (
-                Candidate.objects.select_for_update().select_related("cycle").get(pk=candidate.pk)
+                Candidate.objects.select_for_update(of=("self",))
+                .select_related("cycle")
+                .get(pk=candidate.pk)
             )
             if locked.stage not in questionnaires.OPEN_STAGES:
                 raise Conflict(

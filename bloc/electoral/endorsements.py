@@ -195,7 +195,7 @@ def _set_stage(candidate: Candidate, stage: str, note: str) -> None:
 
 def _locked(candidate: Candidate) -> Candidate:
     return (
-        Candidate.objects.select_for_update()
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__chapter", "cycle__council")
         .get(pk=candidate.pk)
     )

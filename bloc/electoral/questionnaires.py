@@ -89,7 +89,7 @@ def _locked(secret: str) -> Candidate:
     """Inside a transaction: the link's candidate, locked against a concurrent change."""
     candidate = candidate_by_secret(secret)
     return (
-        Candidate.objects.select_for_update()
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("cycle", "cycle__platform")
         .get(pk=candidate.pk)
     )
