@@ -22,6 +22,8 @@ from bloc import permissions
 from bloc.actors import SYSTEM
 from bloc.audit.services import audit_append
 from bloc.core.errors import Conflict, NotFound, ValidationFailed
+from bloc.decisions.models import Poll
+from bloc.decisions.polls import poll_cancel
 from bloc.electoral.models import (
     Answer,
     Candidate,
@@ -295,7 +297,8 @@ def pledge_sign(*, secret: str, priorities: Sequence[Priority], signed_name: str
 
 
 def candidate_withdraw(*, secret: str) -> Candidate:
-    """The candidate withdraws, while their endorsement is still being decided."""
+    """The candidate withdraws, while their endorsement is still being decided; the
+    assemblies' open polls on them are cancelled."""
     with transaction.atomic():
         candidate = _locked(secret)
         if candidate.stage not in OPEN_STAGES:
@@ -308,6 +311,11 @@ def candidate_withdraw(*, secret: str) -> Candidate:
         candidate.stage = Stage.WITHDRAWN
         candidate.stage_note = _("The candidate withdrew.")
         candidate.save(update_fields=["stage", "stage_note"])
+        # The assemblies no longer vote on someone who is not running.
+        for poll in Poll.objects.filter(
+            endorsement_ballot__candidate=candidate, closed_at=None, cancelled_at=None
+        ):
+            poll_cancel(actor=SYSTEM, poll=poll, reason=candidate.stage_note)
         audit_append(
             actor=SYSTEM,
             action="candidate.withdraw",

@@ -230,3 +230,28 @@ def test_a_member_assembly_recalls_an_endorsement_through_the_chapter(world, org
     candidate.refresh_from_db()
     assert recall.passed is True and candidate.stage == "recalled"
     assert "the endorsement is recalled" in candidate.stage_note
+
+
+def test_a_candidate_who_withdraws_is_no_longer_voted_on_by_the_assemblies(world, organizer):
+    from bloc.core.errors import Conflict
+    from bloc.decisions.voting import vote
+    from bloc.electoral.endorsements import endorsement_send
+    from bloc.electoral.models import Candidate
+    from bloc.electoral.questionnaires import candidate_withdraw, new_secret
+
+    cycle = make_cycle(world)
+    candidate = make_candidate(cycle)
+    secret, digest = new_secret()
+    Candidate.objects.filter(pk=candidate.pk).update(token_hash=digest, stage="assembly_votes")
+    candidate.refresh_from_db()
+    endorsement_send(actor=organizer, candidate=candidate, closes_at=soon())
+    polls = assembly_polls(candidate)
+    vote(actor=world.blocks["a"].people[0], poll=polls["a"], data=FOR)
+
+    candidate = candidate_withdraw(secret=secret)
+    assert candidate.stage == "withdrawn"
+    for poll in polls.values():
+        poll.refresh_from_db()
+        assert poll.cancelled_at is not None and poll.closed_at is None
+    with pytest.raises(Conflict):
+        vote(actor=world.blocks["b"].people[0], poll=polls["b"], data=FOR)
