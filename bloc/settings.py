@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "bloc.budgeting",
     "bloc.confederation",
     "bloc.electoral",
+    "bloc.listening",
     "bloc.demo",
 ]
 

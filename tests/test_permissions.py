@@ -138,6 +138,11 @@ def target(world, name):
         return world["people"]["resident"]
     if name in ("proposal", "task", "concern", "budget", "council", "campaign", "turf", "petition"):
         return world[name]
+    if name in ("members_survey", "public_survey"):
+        from bloc.listening.models import Survey
+
+        audience = "members" if name == "members_survey" else "public"
+        return Survey(institution=world["maple"], audience=audience)
     return None
 
 
@@ -224,6 +229,12 @@ MATRIX = [
     ("campaign.offer_shifts", "maple", LEADERS | {"secretary"}),
     ("petition.manage", "chapter", {"organizer"}),
     ("petition.circulate", "petition", MEMBERS | {"organizer", "other_member"}),
+    # Listening: officers run surveys and see residents' contacts; verified members canvass.
+    ("survey.manage", "maple", LEADERS | {"secretary"}),
+    ("survey.answer", "members_survey", MEMBERS),
+    ("needs.record", "maple", VERIFIED),
+    ("needs.view", "maple", MEMBERS),
+    ("needs.contacts", "maple", LEADERS | {"secretary"}),
 ]
 
 

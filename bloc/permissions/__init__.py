@@ -82,6 +82,7 @@ from bloc.permissions import (  # noqa: E402,F401
     electoral,
     events,
     institutions,
+    listening,
     meetings,
     membership,
 )
