@@ -1,8 +1,6 @@
 """The pages under /listening/."""
 
-from django.urls import URLPattern, path
-
-from bloc.listening import views
+from django.urls import URLPattern
 
 app_name = "listening"
 
