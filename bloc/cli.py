@@ -2,7 +2,7 @@
 
 ``bloc migrate``, ``bloc runserver``, ``bloc demo``, ``bloc audit verify`` ...
 are all management commands; this only sets the settings module and
-dispatches. (Commands that need no database, such as ``bloc tally``, are
+dispatches. (Commands that need no database, ``bloc tally`` and ``bloc opinion``, are
 dispatched before Django is set up.)
 """
 
@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> None:
         from bloc.tally_command import main as tally
 
         sys.exit(tally(args[2:]))
+    if len(args) > 1 and args[1] == "opinion":
+        from bloc.opinion_command import main as opinion
+
+        sys.exit(opinion(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bloc.settings")
     from django.core.management import execute_from_command_line
 
