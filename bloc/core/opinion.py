@@ -37,9 +37,8 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.cluster import KMeans  # type: ignore[import-untyped]
-from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+# scikit-learn is imported where it is used: importing this module stays cheap for the web app.
 
 AGREE, PASS, DISAGREE = 1, 0, -1
 Z90 = 1.2816  # one-sided 90% critical value of the normal distribution, as Polis uses it
@@ -240,6 +239,8 @@ def project(matrix: VoteMatrix) -> Projection:
 
 def _kmeans(points: FloatArray, k: int, weights: FloatArray, seed: int) -> IntArray:
     """Weighted Lloyd k-means from ``STARTS`` k-means++ starts; labels of the best (0..k'-1)."""
+    from sklearn.cluster import KMeans  # type: ignore[import-untyped]
+
     fit = KMeans(n_clusters=k, n_init=STARTS, random_state=seed, algorithm="lloyd")
     labels = np.asarray(fit.fit_predict(points, sample_weight=weights), dtype=np.int64)
     _, dense = np.unique(labels, return_inverse=True)  # a cluster left empty is dropped
@@ -281,6 +282,8 @@ def cluster(points: FloatArray, *, seed: int = SEED) -> tuple[IntArray, Clusteri
     Returns one label per point (0 = the largest group; equal sizes: the group holding the
     earliest point first) and how k was chosen.
     """
+    from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
+
     if len(points) == 0:
         return np.zeros(0, dtype=np.int64), Clustering(0, 0, {})
     rounded = np.round(points, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -666,6 +669,8 @@ def _summarise(
 
 def analyse(matrix: VoteMatrix, *, seed: int = SEED) -> OpinionMap:
     """The whole pipeline from scratch: projection, groups, representative statements, consensus."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
     if matrix.shape[0] == 0:
         raise OpinionError("there are no votes to analyse")
     with threadpool_limits(limits=1):
@@ -684,6 +689,8 @@ def with_groups(matrix: VoteMatrix, groups: Mapping[int, int]) -> OpinionMap:
     mapped to a negative id are not grouped. Groups are numbered 0.. in the order of their
     given ids; no projection is made.
     """
+    from threadpoolctl import threadpool_limits
+
     given = np.array([groups.get(p, -1) for p in matrix.participants], dtype=np.int64)
     ids = sorted({int(g) for g in given if g >= 0})
     rank = {g: i for i, g in enumerate(ids)}

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
@@ -364,3 +366,28 @@ def test_clustering_groups_distant_clouds_by_size():
     assert how.n_base_clusters == 100
     assert set(labels[:100]) == {1} and set(labels[100:]) == {0}
     assert "the best is k = 2" in how.explain()
+
+
+def test_no_grouped_participant_gives_no_groups():
+    result = with_groups(camps(), {})
+    assert result.opinion_groups == ()
+    assert set(result.groups.values()) == {-1}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    votes=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 12), st.sampled_from([-1, 0, 1])),
+        min_size=1,
+        max_size=250,
+        unique_by=lambda v: (v[0], v[1]),
+    ),
+    data=st.data(),
+)
+def test_any_order_of_the_same_votes_gives_the_same_result(votes, data):
+    shuffled = data.draw(st.permutations(votes))
+    a = analyse(VoteMatrix.from_votes(votes, moderated_out={3}))
+    b = analyse(VoteMatrix.from_votes(shuffled, moderated_out={3}))
+    assert a.groups == b.groups
+    assert a.opinion_groups == b.opinion_groups
+    assert a.consensus == b.consensus
