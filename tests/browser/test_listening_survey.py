@@ -80,3 +80,38 @@ def test_build_answer_without_javascript_and_read_results(
     row = page.locator("main table").first.get_by_role("row", name="Repairs")
     expect(row).to_contain_text("1")
     check_page(page)
+
+
+def test_record_a_need_at_the_door_without_javascript(
+    page: Any, page_without_js: Any, demo_server: Any, check_page: Any
+) -> None:
+    need = f"The stairwell light is out ({secrets.token_hex(3)})."
+    phone = f"555-{secrets.randbelow(10_000):04d}"
+
+    canvasser = page_without_js
+    log_in(canvasser, check_page, RESIDENT)
+    canvasser.goto(f"/listening/{MAPLE_SLUG}/needs/new/")
+    check_page(canvasser)
+    form = canvasser.locator("main form")
+    form.get_by_label("Or where (when not on the list)").fill("Maple and 3rd")
+    form.get_by_label("What they need").fill(need)
+    form.get_by_label("Their phone (only with their consent)").fill(phone)
+    form.get_by_role("button", name="Record it").click()
+    expect(canvasser.get_by_role("alert")).to_be_visible()
+    expect(canvasser.locator("main")).to_contain_text("Choose at least one category.")
+    check_page(canvasser)
+    form = canvasser.locator("main form")
+    form.get_by_role("group", name="What it is about").get_by_label("Safety").check()
+    form.get_by_label("They agree to be contacted").check()
+    form.get_by_role("button", name="Record it").click()
+    expect(canvasser.get_by_role("status")).to_contain_text("Recorded. On to the next door.")
+    check_page(canvasser)
+
+    log_in(page, check_page, FACILITATOR)
+    page.goto(f"/listening/{MAPLE_SLUG}/needs/")
+    item = page.locator("main li", has_text=need)
+    expect(item).to_contain_text(phone)
+    expect(
+        page.locator("main table").first.get_by_role("row", name="Maple and 3rd")
+    ).to_be_visible()
+    check_page(page)
