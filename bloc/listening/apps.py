@@ -6,3 +6,6 @@ class ListeningConfig(AppConfig):
     name = "bloc.listening"
     label = "listening"
     verbose_name = _("Listening")
+
+    def ready(self) -> None:
+        from bloc.listening import opinions  # noqa: F401  (the polls tick receiver)

@@ -76,3 +76,40 @@ def _needs_contacts(actor: Any, institution: Any) -> Decision:
         institution,
         _("Only a facilitator or the secretary see residents' contact details."),
     )
+
+
+# --- opinion conversations (Polis-style) --------------------------------------------
+
+
+@rule("opinion.manage")
+def _opinion_manage(actor: Any, institution: Any) -> Decision:
+    """Open and close a conversation, add seed statements, moderate statements."""
+    return _officers(
+        actor, institution, _("Only a facilitator or the secretary can run a conversation.")
+    )
+
+
+@rule("opinion.view")
+def _opinion_view(actor: Any, institution: Any) -> Decision:
+    """See the conversations, their accepted statements and their opinion maps."""
+    if not is_person(actor):
+        return login_required_decision()
+    if is_member(actor, institution):
+        return ALLOW
+    return Decision(
+        False, "members_only", _("Only members of this institution see its conversations.")
+    )
+
+
+@rule("opinion.participate")
+def _opinion_participate(actor: Any, institution: Any) -> Decision:
+    """Submit statements and vote on them: verified members."""
+    if not is_person(actor):
+        return login_required_decision()
+    if is_verified_member(actor, institution):
+        return ALLOW
+    return Decision(
+        False,
+        "verified_members_only",
+        _("Only verified members of this institution take part in its conversations."),
+    )
