@@ -60,3 +60,31 @@ def test_a_resident_sees_needs_but_not_contacts(client, maple, canvasser, reside
     assert made.status_code == 302
     need.refresh_from_db()
     assert need.concern_id is not None
+
+
+def test_the_needs_page_costs_the_same_however_many_needs(client, maple, canvasser, fiona):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bloc.listening.needs import need_record
+
+    def add(n: int) -> None:
+        for i in range(n):
+            need_record(
+                actor=canvasser,
+                institution=maple,
+                categories=["housing"],
+                need=f"Need {i}",
+                address=AreaAddress.objects.filter(institution=maple).first(),
+            )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/listening/maple/needs/").status_code == 200
+        return len(captured)
+
+    client.force_login(fiona)
+    add(1)
+    one = count()
+    add(5)
+    assert count() == one

@@ -106,3 +106,29 @@ def test_results_chart_table_and_logged_csv(client, survey, questions, resident,
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     assert "Rent" in export.content.decode()
     assert AuditEvent.objects.filter(action="survey.export").count() == 1
+
+
+def _queries(client, url):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_results_page_costs_the_same_however_many_responses(  # type: ignore[no-untyped-def]
+    client, maple, survey, questions, resident, fiona
+):
+    from tests.conftest import make_person, member
+
+    q1, q2, q3, q4 = questions
+    svc.survey_respond(actor=resident, survey=survey, answers={q1.pk: 0, q4.pk: "A"})
+    client.force_login(fiona)
+    url = f"/listening/maple/surveys/{survey.pk}/results/"
+    one = _queries(client, url)
+    for n in range(4):
+        person = make_person(f"p{n}@example.org", f"P {n}", address="114 Maple Street")
+        member(maple, person)
+        svc.survey_respond(actor=person, survey=survey, answers={q1.pk: 1, q2.pk: [0, 1]})
+    assert _queries(client, url) == one
