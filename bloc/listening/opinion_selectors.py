@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from bloc.core.errors import NotFound
 from bloc.institutions.models import Institution
@@ -36,14 +37,14 @@ def conversation_get(
         found = found.filter(institution=institution)
     conversation = found.filter(pk=conversation_id).first()
     if conversation is None:
-        raise NotFound
+        raise NotFound(_("There is no such conversation."))
     return conversation
 
 
 def statement_get(*, conversation: OpinionConversation, statement_id: int) -> Statement:
     statement = Statement.objects.filter(conversation=conversation, pk=statement_id).first()
     if statement is None:
-        raise NotFound
+        raise NotFound(_("There is no such statement in this conversation."))
     statement.conversation = conversation
     return statement
 
@@ -113,6 +114,7 @@ class GroupView:
     size: int
     colour: str
     shape: str
+    shape_label: str
     statements: list[GroupStatement] = field(default_factory=list)
 
 
@@ -140,7 +142,7 @@ def _percent(part: int, whole: int) -> int:
 def map_view(conversation: OpinionConversation, analysis: OpinionAnalysis | None) -> OpinionMapView:
     """The stored analysis with statement texts, ready for the page and the API. One
     query (the statements' texts)."""
-    from bloc.listening.opinion_svg import STYLES
+    from bloc.listening.opinion_svg import STYLES, shape_name
 
     if analysis is None:
         return OpinionMapView(None, [], [], [], 0, 0)
@@ -151,7 +153,9 @@ def map_view(conversation: OpinionConversation, analysis: OpinionAnalysis | None
     for gid_text, reps in sorted(result.get("representative", {}).items(), key=lambda i: int(i[0])):
         gid = int(gid_text)
         colour, shape, _name = STYLES[gid % len(STYLES)]
-        group = GroupView(gid, gid + 1, int(sizes.get(gid_text, 0)), colour, shape)
+        group = GroupView(
+            gid, gid + 1, int(sizes.get(gid_text, 0)), colour, shape, shape_name(shape)
+        )
         for rep in reps:
             seen = int(rep["seen"])
             group.statements.append(

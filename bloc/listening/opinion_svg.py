@@ -86,7 +86,7 @@ def opinion_map_svg(
     height = SIZE + 22 * legend_rows + 8
     parts = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" width="100%" '
             'aria-labelledby="opinion-map-title opinion-map-desc" class="opinion-map" '
             'preserveAspectRatio="xMidYMin meet">'
             '<title id="opinion-map-title">{}</title><desc id="opinion-map-desc">{}</desc>',

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from bloc.listening import views
+from bloc.listening import opinion_urls, views
 
 app_name = "listening"
 
@@ -22,4 +22,5 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/needs/new/", views.need_record, name="need_record"),
     path("<slug:slug>/needs/<int:need_id>/concern/", views.need_to_concern, name="need_concern"),
     path("<slug:slug>/needs/<int:need_id>/proposal/", views.need_to_proposal, name="need_proposal"),
+    *opinion_urls.urlpatterns,
 ]
