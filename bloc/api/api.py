@@ -25,6 +25,7 @@ from bloc.electoral import (
 from bloc.events.api import router as events_router
 from bloc.institutions.api import router as institutions_router
 from bloc.listening.api import router as listening_router
+from bloc.listening.opinion_api import router as opinion_router
 from bloc.meetings.api import router as meetings_router
 from bloc.membership.api import router as membership_router
 from bloc.membership.charter_api import router as charter_router
@@ -68,3 +69,4 @@ for part in (
 ):
     api.add_router("/electoral", part.router)
 api.add_router("/listening", listening_router)
+api.add_router("/listening", opinion_router)
