@@ -11,7 +11,9 @@ The analysis (``analysis_refresh``) reads the votes on accepted statements, mark
 rejected statements as moderated out (as Polis does), runs ``bloc.core.opinion.analyse``
 and stores an ``OpinionAnalysis``. It is recomputed when stale
 (``analysis_is_stale``): when ``STALE_VOTES`` votes were cast or changed since the
-stored one, or when any was and the stored one is more than ``STALE_SECONDS`` old.
+stored one, or when any was and the stored one is more than ``STALE_SECONDS`` old or
+counted fewer than ``SMALL_VOTES`` votes (a small map takes milliseconds: whoever just
+voted sees their vote counted).
 The map page checks this on every read, and ``bloc polls tick`` refreshes every open
 conversation with newer votes than its analysis (the ``polls_tick_started`` receiver).
 """
@@ -50,7 +52,8 @@ TOPIC_MAX = 300
 DESCRIPTION_MAX = 2_000
 SEEDS_MOST = 50
 STALE_VOTES = 10  # votes cast or changed since the stored analysis that make it stale ...
-STALE_SECONDS = 30  # ... or any newer vote once the stored analysis is this old
+STALE_SECONDS = 30  # ... or any newer vote once the stored analysis is this old ...
+SMALL_VOTES = 2_000  # ... or any newer vote at all while the conversation is this small
 VOTES = {"agree": 1, "disagree": -1, "pass": 0}
 
 _PUNCTUATION = re.compile(r"[^\w\s]+")
@@ -304,7 +307,7 @@ def analysis_is_stale(
     newer = _votes_since(conversation, analysis.computed_at if analysis else None)
     if newer == 0:
         return False
-    if analysis is None or newer >= STALE_VOTES:
+    if analysis is None or newer >= STALE_VOTES or analysis.votes_count < SMALL_VOTES:
         return True
     now = now or timezone.now()
     return now - analysis.computed_at > timedelta(seconds=STALE_SECONDS)
@@ -319,7 +322,7 @@ def analysis_refresh(*, conversation: OpinionConversation) -> OpinionAnalysis | 
         return None
     try:
         found = engine.analyse(matrix)
-    except engine.OpinionError:
+    except ValueError:  # OpinionError, or too few votes for the clustering
         return None
     return OpinionAnalysis.objects.create(
         conversation=conversation, votes_count=matrix.votes, result=_result(found)

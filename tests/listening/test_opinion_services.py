@@ -146,7 +146,8 @@ def test_rejected_statements_are_moderated_out(maple, fiona):  # type: ignore[no
     assert first.pk not in matrix.statements
 
 
-def test_staleness(maple, fiona):  # type: ignore[no-untyped-def]
+def test_staleness(maple, fiona, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(svc, "SMALL_VOTES", 0)  # as if the conversation were large
     talk, a, _b = two_camps(maple, fiona, per_camp=8)
     assert svc.analysis_is_stale(talk, None)
     analysis = svc.analysis_current(talk)
@@ -156,6 +157,9 @@ def test_staleness(maple, fiona):  # type: ignore[no-untyped-def]
     statement = talk.statements.order_by("pk").first()
     svc.vote_cast(actor=a[0], statement=statement, vote="disagree")
     assert not svc.analysis_is_stale(talk, analysis)  # one vote, just now
+    monkeypatch.setattr(svc, "SMALL_VOTES", 10_000)
+    assert svc.analysis_is_stale(talk, analysis)  # a small map: any new vote
+    monkeypatch.setattr(svc, "SMALL_VOTES", 0)
     later = analysis.computed_at + svc.timedelta(seconds=svc.STALE_SECONDS + 1)
     assert svc.analysis_is_stale(talk, analysis, now=later)
 
