@@ -40,15 +40,17 @@ def verified(maple: Any, n: int, prefix: str = "voter") -> list[Any]:
     return people
 
 
-def two_camps(maple: Any, fiona: Any, per_camp: int = 10) -> tuple[Any, list[Any], list[Any]]:
+def two_camps(
+    maple: Any, fiona: Any, per_camp: int = 10, prefix: str = ""
+) -> tuple[Any, list[Any], list[Any]]:
     """Camp A agrees with the first half of the seeds and disagrees with the rest; camp
     B the other way round; everybody agrees with the last (consensus)."""
     from bloc.listening.models import StatementVote
 
     talk = conversation(maple, fiona)
     statements = list(talk.statements.order_by("pk"))
-    a = verified(maple, per_camp, "a")
-    b = verified(maple, per_camp, "b")
+    a = verified(maple, per_camp, prefix + "a")
+    b = verified(maple, per_camp, prefix + "b")
     half = len(statements) // 2
     rows = []
     for camp, sign in ((a, 1), (b, -1)):

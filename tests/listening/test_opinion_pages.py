@@ -140,3 +140,21 @@ def test_the_map(client, maple, fiona, django_assert_max_num_queries):  # type: 
         client.get(base(talk) + "map/")
     assert talk.analyses.count() == 1  # not stale: not recomputed
     assert len(fresh) <= 12, [q["sql"] for q in fresh.captured_queries]
+
+
+def test_map_queries_do_not_grow(client, maple, fiona):  # type: ignore[no-untyped-def]
+    from bloc.listening import opinions as svc
+
+    counts = []
+    for per_camp, prefix in ((4, "s"), (12, "l")):
+        talk, a, _b = two_camps(maple, fiona, per_camp=per_camp, prefix=prefix)
+        client.force_login(a[0])
+        for stale in (True, False):
+            if stale:
+                talk.analyses.all().delete()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(base(talk) + "map/").status_code == 200
+            counts.append(len(queries))
+        assert svc.analysis_current(talk) is not None
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
+    assert counts[1] <= 12, counts
