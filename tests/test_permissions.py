@@ -235,6 +235,10 @@ MATRIX = [
     ("needs.record", "maple", VERIFIED),
     ("needs.view", "maple", MEMBERS),
     ("needs.contacts", "maple", LEADERS | {"secretary"}),
+    # Opinion conversations: officers run them; members see them; verified members take part.
+    ("opinion.manage", "maple", LEADERS | {"secretary"}),
+    ("opinion.view", "maple", MEMBERS),
+    ("opinion.participate", "maple", VERIFIED),
 ]
 
 
