@@ -44,6 +44,7 @@ class OpinionConversationOut(Schema):
 class OpinionStatementIn(Schema):
     # The service checks the length, with the same message as the pages.
     text: str = Field(max_length=10_000)
+    seed: bool = Field(default=False, description="An officer's seed statement, accepted at once.")
 
 
 class OpinionStatementOut(Schema):
@@ -153,6 +154,16 @@ def opinion_detail(request: HttpRequest, slug: str, conversation_id: int) -> obj
     return _conversation_out(_conversation(request, slug, conversation_id))
 
 
+@router.post(
+    "/{slug}/opinions/{conversation_id}/close",
+    response=OpinionConversationOut,
+    summary="Close a conversation: no more statements or votes (officers)",
+)
+def opinion_close(request: HttpRequest, slug: str, conversation_id: int) -> object:
+    conversation = _conversation(request, slug, conversation_id)
+    return _conversation_out(svc.conversation_close(actor=request.user, conversation=conversation))
+
+
 @router.get(
     "/{slug}/opinions/{conversation_id}/statements",
     response=list[OpinionStatementOut],
@@ -175,7 +186,9 @@ def opinion_statement_submit(
     request: HttpRequest, slug: str, conversation_id: int, payload: OpinionStatementIn
 ) -> Status:
     conversation = _conversation(request, slug, conversation_id)
-    made = svc.statement_submit(actor=request.user, conversation=conversation, text=payload.text)
+    made = svc.statement_submit(
+        actor=request.user, conversation=conversation, text=payload.text, seed=payload.seed
+    )
     return Status(201, _statement_out(made))
 
 

@@ -87,3 +87,22 @@ def test_the_analysis(client, maple, fiona):  # type: ignore[no-untyped-def]
 def test_strangers_are_refused(client, maple, fiona, bob):  # type: ignore[no-untyped-def]
     talk, _a, _b = two_camps(maple, fiona, per_camp=3)
     assert client.get(f"{BASE}/{talk.pk}/analysis", **bearer(bob)).status_code == 403
+
+
+def test_seeds_and_closing(client, maple, fiona):  # type: ignore[no-untyped-def]
+    voter = verified(maple, 1)[0]
+    as_fiona, as_voter = bearer(fiona), bearer(voter)
+    talk = send(client, "post", BASE, {"topic": "What next?"}, as_fiona).json()
+    url = f"{BASE}/{talk['id']}"
+    seed = send(client, "post", f"{url}/statements", {"text": "Trees", "seed": True}, as_fiona)
+    assert seed.status_code == 201 and seed.json()["moderation"] == "accepted"
+    not_officer = send(
+        client, "post", f"{url}/statements", {"text": "Pots", "seed": True}, as_voter
+    )
+    assert not_officer.status_code == 403
+    assert send(client, "post", f"{url}/close", {}, as_voter).status_code == 403
+    closed = send(client, "post", f"{url}/close", {}, as_fiona)
+    assert closed.status_code == 200 and closed.json()["is_open"] is False
+    sid = seed.json()["id"]
+    late = send(client, "put", f"{url}/statements/{sid}/vote", {"vote": "agree"}, as_voter)
+    assert late.status_code == 409 and StatementVote.objects.count() == 0
