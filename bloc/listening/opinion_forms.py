@@ -44,6 +44,9 @@ class StatementForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    seed = forms.BooleanField(
+        label=_("A seed statement: accept it at once (organisers)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -61,6 +61,12 @@ def pending_statements(conversation: OpinionConversation) -> QuerySet[Statement]
     ).order_by("pk")
 
 
+def rejected_statements(conversation: OpinionConversation) -> QuerySet[Statement]:
+    return Statement.objects.filter(
+        conversation=conversation, moderation=Moderation.REJECTED
+    ).order_by("pk")
+
+
 def votes_of(conversation: OpinionConversation, participant: Any) -> dict[int, int]:
     """statement id → the participant's vote. One query."""
     if not getattr(participant, "is_authenticated", False):

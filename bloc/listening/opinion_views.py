@@ -109,9 +109,11 @@ def _detail(
             "conversation": conversation,
             "rows": rows,
             "pending": list(sel.pending_statements(conversation)) if manage else [],
+            "rejected": list(sel.rejected_statements(conversation)) if manage else [],
             "manage": manage,
             "participate": participate,
-            "may_submit": participate and conversation.is_open and conversation.participants_submit,
+            "may_submit": conversation.is_open
+            and (manage or (participate and conversation.participants_submit)),
             "form": form or StatementForm(),
             "left": sum(1 for s in statements if s.pk not in voted),
         },
@@ -134,17 +136,23 @@ def opinion_statement(request: HttpRequest, slug: str, conversation_id: int) -> 
     form = StatementForm(request.POST)
     form.is_valid()
     try:
-        svc.statement_submit(
-            actor=request.user, conversation=found, text=form.cleaned_data.get("text", "")
+        made = svc.statement_submit(
+            actor=request.user,
+            conversation=found,
+            text=form.cleaned_data.get("text", ""),
+            seed=bool(form.cleaned_data.get("seed")),
         )
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except DomainError as exc:
         add_domain_error(form, exc)
         return _detail(request, found, form, exc.status)
-    messages.success(
-        request, _("Thank you. Your statement will be shown once a moderator accepts it.")
-    )
+    if made.is_seed:
+        messages.success(request, _("The statement is added."))
+    else:
+        messages.success(
+            request, _("Thank you. Your statement will be shown once a moderator accepts it.")
+        )
     return redirect("listening:opinion", slug=slug, conversation_id=found.pk)
 
 

@@ -158,3 +158,24 @@ def test_map_queries_do_not_grow(client, maple, fiona):  # type: ignore[no-untyp
         assert svc.analysis_current(talk) is not None
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert counts[1] <= 12, counts
+
+
+def test_officers_add_seeds_and_undo_a_rejection(client, maple, fiona):  # type: ignore[no-untyped-def]
+    talk = conversation(maple, fiona, seeds=["First idea"])
+    client.force_login(fiona)
+    sent = client.post(base(talk) + "statements/", {"text": "Second idea", "seed": "on"})
+    assert sent.status_code == 302
+    second = Statement.objects.get(text="Second idea")
+    assert second.is_seed and second.moderation == Moderation.ACCEPTED
+    client.post(base(talk) + f"statements/{second.pk}/moderate/", {"decision": "reject"})
+    page = client.get(base(talk)).content.decode()
+    assert "Rejected statements" in page and "Accept after all" in page
+    client.post(base(talk) + f"statements/{second.pk}/moderate/", {"decision": "accept"})
+    second.refresh_from_db()
+    assert second.moderation == Moderation.ACCEPTED
+    voter = verified(maple, 1)[0]
+    client.force_login(voter)
+    assert (
+        client.post(base(talk) + "statements/", {"text": "Third idea", "seed": "on"}).status_code
+        == 403
+    )
