@@ -108,3 +108,94 @@ def _needs(institutions: dict[str, Institution], logins: dict[str, User], rng: R
     # The broken light became a concern for the block's working group.
     light = next(r for r in recorded if "corner light" in r.need)
     needs.need_to_concern(actor=logins["facilitator"], conversation=light)
+
+
+# The Town Hall's conversation: (statement, how likely each of three camps agrees).
+# Camp 0: tenants worried about rents; camp 1: homeowners worried about traffic and
+# taxes; camp 2: young families. Everyone wants the creek cleaned and the buses on time.
+STATEMENTS = (
+    ("Rent increases should be capped at the rate of inflation.", (0.95, 0.2, 0.7)),
+    ("The city should build more parking before more housing.", (0.1, 0.85, 0.3)),
+    ("Empty lots should go to a community land trust.", (0.9, 0.3, 0.6)),
+    ("Property taxes are already too high to fund new programmes.", (0.15, 0.9, 0.4)),
+    ("Every school should have a safe walking route by next year.", (0.6, 0.5, 0.95)),
+    ("Speed bumps on residential streets would make us safer.", (0.5, 0.4, 0.9)),
+    ("Riverside Creek should be cleaned up and opened to the public.", (0.9, 0.85, 0.9)),
+    ("Buses should come at least every ten minutes at rush hour.", (0.9, 0.7, 0.85)),
+    ("Short-term rentals should be banned in apartment buildings.", (0.85, 0.25, 0.5)),
+    ("New apartment buildings would change the character of the neighbourhood.", (0.1, 0.8, 0.3)),
+    ("The library should open on Sundays.", (0.7, 0.5, 0.85)),
+    ("Police should patrol more at night.", (0.3, 0.8, 0.5)),
+    ("Childcare should be free at the community centres.", (0.7, 0.2, 0.95)),
+    ("Street trees should be planted on every block.", (0.75, 0.7, 0.8)),
+)  # fmt: skip
+CAMPS = (0.45, 0.35, 0.2)  # each camp's share of the residents
+
+
+def load_opinion(institutions: dict[str, Institution], logins: dict[str, User]) -> None:
+    """Riverside's residents come to the Town Hall's listening session: they join (and
+    are verified at the door), vote on the statements, and add a few of their own."""
+    from bloc.actors import SYSTEM
+    from bloc.demo.chapter import ALL_ADDRESSES
+    from bloc.listening import opinions
+    from bloc.listening.models import OpinionConversation
+    from bloc.membership import services as membership_services
+    from bloc.membership.models import Membership
+
+    hall = institutions["riverside-town-hall"]
+    if OpinionConversation.objects.filter(institution=hall).exists():
+        return
+    rng = Random(SEED + 1)
+    officer = _officer(hall, logins)
+    talk = opinions.conversation_open(
+        actor=officer,
+        institution=hall,
+        topic="What should Riverside work on in the next two years?",
+        description="Vote on each statement, and add your own: the map shows where the "
+        "neighbourhood agrees, and where its groups differ.",
+        seeds=[text for text, _camps in STATEMENTS],
+    )
+    people = User.objects.filter(address__in=ALL_ADDRESSES).order_by("email")
+    joined = {
+        m.user_id: m for m in Membership.objects.filter(institution=hall, left_at__isnull=True)
+    }
+    statements = list(talk.statements.order_by("pk"))
+    likely = dict(zip((s.pk for s in statements), (c for _t, c in STATEMENTS), strict=True))
+    voters = []
+    for person in people:
+        membership = joined.get(person.pk) or membership_services.membership_join(
+            actor=SYSTEM, institution=hall, user=person
+        )
+        if membership.verified_at is None:
+            membership_services.membership_verify(actor=SYSTEM, membership=membership)
+        voters.append(person)
+    for person in voters:
+        if rng.random() < 0.1:
+            continue  # joined, never voted
+        camp = rng.choices(range(3), weights=CAMPS)[0]
+        for statement in statements:
+            if rng.random() < 0.3:
+                continue  # not every statement
+            roll = rng.random()
+            agree = likely[statement.pk][camp]
+            vote = 0 if roll < 0.08 else (1 if rng.random() < agree else -1)
+            opinions.vote_cast(actor=person, statement=statement, vote=vote)
+    # A few of their own: two accepted by the facilitators, one still waiting.
+    for n, text in enumerate(
+        (
+            "The laundromat on River Road should stay open late.",
+            "Sidewalks should be cleared of snow by the city, not the owners.",
+            "A monthly night market on Market Street.",
+        )
+    ):
+        own = opinions.statement_submit(actor=voters[n * 7], conversation=talk, text=text)
+        if n < 2:
+            opinions.statement_moderate(actor=officer, statement=own, accept=True)
+    opinions.analysis_refresh(conversation=talk)
+
+
+def _officer(institution: Institution, logins: dict[str, User]) -> User:
+    from bloc import permissions
+
+    people = [logins["facilitator"], logins["organizer"], *_voters(institution)]
+    return next(p for p in people if permissions.check(p, "opinion.manage", institution))

@@ -108,6 +108,22 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     verdicts = set(petition.sheets.values_list("entries__verdict", flat=True).exclude(entries=None))
     assert {"valid", "duplicate", "outside"} <= verdicts
 
+    # Listening: a survey answered, door-to-door needs (one become a concern), and the
+    # Town Hall's conversation of a few hundred participants whose map shows groups.
+    from bloc.listening.models import (
+        NeedsConversation,
+        OpinionAnalysis,
+        StatementVote,
+        SurveyResponse,
+    )
+
+    assert SurveyResponse.objects.count() >= 5
+    assert NeedsConversation.objects.count() >= 10
+    assert NeedsConversation.objects.exclude(concern=None).exists()
+    assert StatementVote.objects.values("participant").distinct().count() >= 200
+    analysis = OpinionAnalysis.objects.order_by("-pk").first()
+    assert analysis is not None and analysis.result["k"] >= 2
+
     counts = (
         User.objects.count(),
         Membership.objects.count(),
