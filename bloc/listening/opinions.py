@@ -324,9 +324,12 @@ def analysis_refresh(*, conversation: OpinionConversation) -> OpinionAnalysis | 
         found = engine.analyse(matrix)
     except ValueError:  # OpinionError, or too few votes for the clustering
         return None
-    return OpinionAnalysis.objects.create(
-        conversation=conversation, votes_count=matrix.votes, result=_result(found)
-    )
+    with transaction.atomic():
+        # Only the latest map is kept: one row per conversation, not one per refresh.
+        OpinionAnalysis.objects.filter(conversation=conversation).delete()
+        return OpinionAnalysis.objects.create(
+            conversation=conversation, votes_count=matrix.votes, result=_result(found)
+        )
 
 
 def analysis_current(conversation: OpinionConversation) -> OpinionAnalysis | None:

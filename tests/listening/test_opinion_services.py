@@ -173,3 +173,15 @@ def test_the_polls_tick_refreshes(maple, fiona):  # type: ignore[no-untyped-def]
     assert talk.analyses.count() == 1
     polls_tick_started.send(sender=Poll)
     assert talk.analyses.count() == 1  # nothing new
+
+
+def test_a_refresh_replaces_the_stored_map(maple, fiona):  # type: ignore[no-untyped-def]
+    from bloc.listening.opinions import analysis_refresh, vote_cast
+
+    talk, a, _b = two_camps(maple, fiona, per_camp=8)
+    first = analysis_refresh(conversation=talk)
+    statement = talk.statements.order_by("pk").first()
+    vote_cast(actor=a[0], statement=statement, vote=-1)
+    second = analysis_refresh(conversation=talk)
+    assert first is not None and second is not None and second.pk != first.pk
+    assert list(talk.analyses.values_list("pk", flat=True)) == [second.pk]
