@@ -162,12 +162,14 @@ def test_groups_from_scratch_agree_with_polis_as_well_as_the_reference(exports, 
 
 
 @pytest.mark.parametrize("name", CONVERSATIONS)
-def test_the_number_of_groups_is_the_reference_one_where_every_seed_agrees(results, name):
+def test_the_number_of_groups_is_one_the_reference_finds(results, name):
+    """Our k is the reference's; where the reference's own seeds disagree on k (london),
+    it is at least one of the values they find."""
     ref = REFERENCE[name]
     seeds = {v["groups"] for k, v in ref["clustering_variants"].items() if k.startswith("kmeans")}
-    if seeds != {ref["reference_groups"]}:
-        pytest.skip("the reference's own seeds disagree on k")
-    assert results[name].k == ref["reference_groups"]
+    assert results[name].k in seeds | {ref["reference_groups"]}
+    if seeds == {ref["reference_groups"]}:
+        assert results[name].k == ref["reference_groups"]
     assert results[name].clustering is not None
     assert results[name].clustering.n_base_clusters == ref["n_base_clusters"]
 
