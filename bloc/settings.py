@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "bloc.confederation",
     "bloc.electoral",
     "bloc.listening",
+    "bloc.hub",
     "bloc.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("councils/", include("bloc.confederation.urls")),
     path("electoral/", include("bloc.electoral.urls")),
     path("listening/", include("bloc.listening.urls")),
+    path("hub/", include("bloc.hub.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

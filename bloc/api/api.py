@@ -23,6 +23,7 @@ from bloc.electoral import (
     scorecard_api,
 )
 from bloc.events.api import router as events_router
+from bloc.hub import calendar_api, equity_api, growth_api, help_api, map_api, public_api
 from bloc.institutions.api import router as institutions_router
 from bloc.listening.api import router as listening_router
 from bloc.listening.opinion_api import router as opinion_router
@@ -70,3 +71,5 @@ for part in (
     api.add_router("/electoral", part.router)
 api.add_router("/listening", listening_router)
 api.add_router("/listening", opinion_router)
+for hub_part in (public_api, map_api, help_api, growth_api, equity_api, calendar_api):
+    api.add_router("/hub", hub_part.router)

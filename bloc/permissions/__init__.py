@@ -81,6 +81,7 @@ from bloc.permissions import (  # noqa: E402,F401
     decisions,
     electoral,
     events,
+    hub,
     institutions,
     listening,
     meetings,
