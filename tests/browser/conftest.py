@@ -98,6 +98,20 @@ class _ThrowawayPostgres:
         self._execute("CREATE DATABASE {}")
 
     def drop(self) -> None:
+        """Drop it once the server's connections have closed.
+
+        A plain DROP also stops an autovacuum worker busy in the database (PostgreSQL 15's
+        WITH (FORCE) refuses to: the worker belongs to no role we are a member of), and
+        fails while the stopped server's connections are still closing: so retry it.
+        """
+        import psycopg
+
+        for _ in range(40):
+            try:
+                self._execute("DROP DATABASE IF EXISTS {}")
+                return
+            except psycopg.errors.ObjectInUse:
+                time.sleep(0.25)
         self._execute("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
