@@ -175,3 +175,27 @@ BOUNDARIES: dict[str, dict[str, Any]] = {
     "maple-street-block": _square(-73.9210, 40.8410, 0.0030),
     "riverside-north-assembly": _square(-73.9300, 40.8350, 0.0200),
 }
+
+
+def _box(west: float, south: float, east: float, north: float) -> dict[str, Any]:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+# Every institution's area, for the hub's map (bloc.demo.hub sets those not drawn yet):
+# the town hall covers Riverside, the two assemblies its halves, the rest their streets
+# and buildings inside them.
+AREAS: dict[str, dict[str, Any]] = {
+    **BOUNDARIES,
+    "riverside-town-hall": _box(-73.9300, 40.8150, -73.9100, 40.8550),
+    "riverside-south-assembly": _box(-73.9300, 40.8150, -73.9100, 40.8350),
+    "oak-avenue-block": _box(-73.9170, 40.8410, -73.9140, 40.8440),
+    "grand-concourse-tenants": _box(-73.9265, 40.8480, -73.9250, 40.8492),
+    "river-road-220": _box(-73.9285, 40.8380, -73.9272, 40.8391),
+    "market-street-club": _box(-73.9240, 40.8500, -73.9180, 40.8525),
+    "las-palmas-tenants": _box(-73.9262, 40.8290, -73.9250, 40.8301),
+    "willow-creek-hoa": _box(-73.9160, 40.8180, -73.9115, 40.8225),
+    "cedar-glen-hoa": _box(-73.9240, 40.8190, -73.9195, 40.8230),
+    "barrio-libertad": _box(-73.9285, 40.8240, -73.9215, 40.8265),
+    "harbor-view-assembly": _box(-73.9180, 40.8270, -73.9120, 40.8330),
+}

@@ -26,6 +26,7 @@ from bloc.demo.confederation import load_confederation
 from bloc.demo.decisions import load_decisions
 from bloc.demo.electoral import load_electoral
 from bloc.demo.events import load_events
+from bloc.demo.hub import load_hub
 from bloc.demo.listening import load_listening, load_opinion
 from bloc.demo.meetings import load_meetings
 from bloc.institutions import services as institution_services
@@ -147,6 +148,7 @@ def load_demo() -> Summary:
         load_electoral(institutions, logins)
         load_listening(institutions, logins)
         load_opinion(institutions, logins)
+        load_hub(chapter, institutions)
     return summary
 
 
