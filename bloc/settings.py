@@ -153,6 +153,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bloc <bloc@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach bloc at, for links in emails.
 BLOC_BASE_URL = env_str("BLOC_BASE_URL", "http://127.0.0.1:8000/")
+# The hub map's tile server (a Leaflet URL template); "" draws the areas on a blank background.
+BLOC_MAP_TILES = env_str("BLOC_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"
