@@ -1,0 +1,24 @@
+"""TEMPORARY (until the other hub parts land): the project's URLs plus stand-ins for hub
+pages not written yet, so the map and help pages can render their navigation."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+from bloc import urls as project_urls
+from bloc.hub import urls as hub_urls
+
+
+def _stub(request, **kwargs):  # type: ignore[no-untyped-def]
+    return HttpResponse("")
+
+
+_names = {p.name for p in hub_urls.urlpatterns if hasattr(p, "name")}
+_extra = [
+    path(f"<slug:chapter>/{name}-stub/", _stub, name=name)
+    for name in ("public", "calendar", "help", "growth", "equity", "categories")
+    if name not in _names
+]
+urlpatterns = [
+    path("hub/", include((list(hub_urls.urlpatterns) + _extra, "hub"), namespace="hub")),
+    *[p for p in project_urls.urlpatterns if str(p.pattern) != "hub/"],
+]
