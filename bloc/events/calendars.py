@@ -10,7 +10,7 @@ subscribed calendar updates an item rather than adding a copy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -145,6 +145,46 @@ def shift_item(shift: Shift) -> icalendar.Event:
         description=event.description,
         cancelled=event.cancelled_at is not None,
     )
+
+
+def moment_item(
+    *,
+    uid: str,
+    summary: str,
+    at: datetime,
+    url: str = "",
+    description: str = "",
+    location: str = "",
+    cancelled: bool = False,
+) -> icalendar.Event:
+    """A moment rather than a span (a deadline, a phase that begins), shown as a short
+    item like a poll's closing. ``uid`` is the stable part before ``@host``."""
+    return _item(uid=uid, summary=summary, starts_at=at, ends_at=at + POLL_CLOSING_LENGTH,
+                 location=location, url=url, description=description,
+                 cancelled=cancelled)  # fmt: skip
+
+
+def day_item(
+    *, uid: str, summary: str, day: date, url: str = "", description: str = ""
+) -> icalendar.Event:
+    """An all-day item (an election day): DTSTART and DTEND are dates, no time zone."""
+    item = icalendar.Event()
+    item.add("uid", f"{uid}@{host()}")
+    item.add("dtstamp", timezone.now())
+    item.add("summary", summary)
+    item.add("dtstart", day)
+    item.add("dtend", day + timedelta(days=1))
+    if url:
+        item.add("url", url)
+    if description:
+        item.add("description", description)
+    item.add("status", "CONFIRMED")
+    return item
+
+
+def calendar_of(name: str, items: Iterable[icalendar.Event]) -> icalendar.Calendar:
+    """A calendar named ``name`` of ``items`` (with the VTIMEZONE they need)."""
+    return _calendar(name, items)
 
 
 def _calendar(name: str, items: Iterable[icalendar.Event]) -> icalendar.Calendar:
