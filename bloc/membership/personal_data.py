@@ -26,6 +26,22 @@ def _when(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def _self_description(actor: User) -> dict[str, Any] | None:
+    """What the person said about themselves on the hub (private to them)."""
+    from bloc.hub.models import SelfDescription
+
+    held = SelfDescription.objects.filter(user=actor).first()
+    if held is None:
+        return None
+    return {
+        "tenure": held.tenure,
+        "age_band": held.age_band,
+        "language": held.language,
+        "answers": held.answers,
+        "updated_at": _when(held.updated_at),
+    }
+
+
 def personal_data_export(*, actor: User) -> dict[str, Any]:
     """Everything bloc holds about the actor, as JSON-ready data."""
     permissions.require(actor, "account.update", actor)
@@ -92,6 +108,7 @@ def personal_data_export(*, actor: User) -> dict[str, Any]:
             {"name": t.name, "created_at": _when(t.created_at), "revoked_at": _when(t.revoked_at)}
             for t in ApiToken.objects.filter(user=actor)
         ],
+        "self_description": _self_description(actor),
         "audit_events": [
             {"seq": e.seq, "at": _when(e.at), "action": e.action, "subject": e.subject}
             for e in AuditEvent.objects.filter(actor=f"user:{actor.pk}").order_by("seq")
@@ -114,6 +131,10 @@ def account_delete(*, actor: User, password: str) -> User:
             withdrawn_at=now
         )
         ApiToken.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=now)
+        # The account is kept (anonymised), so its private self-description must go.
+        from bloc.hub.models import SelfDescription
+
+        SelfDescription.objects.filter(user=actor).delete()
         actor.email = f"deleted-{actor.pk}@deleted.invalid"
         actor.full_name = _("Former member %(number)s") % {"number": actor.pk}
         actor.address = ""
