@@ -32,7 +32,7 @@ from fractions import Fraction
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -365,3 +365,30 @@ def compute(*, chapter: Chapter, now: datetime) -> dict[int, HealthFigures]:
             reasons=reasons_json(scored),
         )
     return result
+
+
+# --- reading (the help page and the API) ---------------------------------------------
+
+
+def health_ranking(*, chapter: Chapter, kind: str = "") -> QuerySet[Any]:
+    """The chapter's institutions' stored figures, worst health first, then by name
+    (one query; slice it to page)."""
+    from bloc.hub.models import InstitutionFigures
+
+    rows = InstitutionFigures.objects.filter(institution__chapter=chapter)
+    if kind:
+        rows = rows.filter(institution__kind=kind)
+    return (
+        rows.select_related("institution")
+        .only(
+            "institution__name",
+            "institution__slug",
+            "institution__kind",
+            "health",
+            "reasons",
+            "members",
+            "charter_percent",
+            "open_concerns",
+        )
+        .order_by("health", "institution__name", "institution_id")
+    )

@@ -1,5 +1,9 @@
-"""The help pages of the hub (included by bloc/hub/urls.py)."""
+"""The "who needs help" page of the hub (included by bloc/hub/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from bloc.hub import help_views
+
+urlpatterns: list[URLPattern] = [
+    path("<slug:chapter>/help/", help_views.needs_help, name="help"),
+]
