@@ -1,5 +1,9 @@
 """The public pages of the hub (included by bloc/hub/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from bloc.hub import public_views
+
+urlpatterns: list[URLPattern] = [
+    path("<slug:chapter>/", public_views.public_page, name="public"),
+]
