@@ -35,8 +35,10 @@ participants and the residents of a group): small groups are merged into the gro
 least one participant or resident take part (a group with nobody in it would
 otherwise pull a real group into "Other groups"). Shares, ratios and the equity
 index are computed exactly (``Fraction``) from the suppressed counts and stored
-rounded to 4 decimals for display. ``not_described`` is stored when it is 0 or at
-least 5, otherwise ``null`` ("fewer than 5").
+rounded to 4 decimals for display. When fewer than two groups are left, nothing is
+reported (one group compares nothing; its index would always be 1).
+``not_described`` is stored when it is 0 or at least 5, otherwise ``null`` ("fewer
+than 5").
 
 ``per_institution[pk]`` (one institution)::
 
@@ -165,6 +167,10 @@ def report(
         if participants.get(g, 0) or residents.get(g, 0)
     }
     kept = core.suppressed_counts(counts)
+    if len(kept) < 2:
+        # One group (often everyone merged into "Other groups") compares nothing: its
+        # index would be 1 whatever the people. Report nothing rather than that.
+        return {"groups": [], "index": None}
     groups = []
     for share in core.shares(kept):
         row: dict[str, Any] = {

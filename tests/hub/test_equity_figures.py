@@ -91,9 +91,7 @@ def test_the_institution_page_shows_the_hand_computed_figures(client, example): 
     assert "Equity index: 0.93" in html
     table = html[html.index('<table class="equity-table">') : html.index("</table>")]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", table, re.S)
-    cells = {
-        label: re.findall(r'<td class="num">(.*?)</td>', rest) for label, rest in rows
-    }
+    cells = {label: re.findall(r'<td class="num">(.*?)</td>', rest) for label, rest in rows}
     assert cells == {
         "Renter": ["10", "66.7%", "60", "60.0%", "1.11"],
         "Owner": ["5", "33.3%", "40", "40.0%", "0.83"],
