@@ -166,10 +166,16 @@ def items(
     end: datetime,
     kinds: Iterable[str] | None = None,
     institution: InstitutionRef | None = None,
+    limit: int | None = None,
+    cancelled: bool = True,
 ) -> list[CalendarItem]:
     """The items from ``start`` (inclusive) to ``end`` (exclusive) that ``scope`` sees,
     of ``kinds`` (all when None), of one ``institution`` when given (chapter-wide items
-    are then left out), ordered by time. A span (a meeting) is in when it overlaps."""
+    are then left out), ordered by time. A span (a meeting) is in when it overlaps.
+
+    ``limit``: only the first so many (each query reads at most that many rows, so
+    "the next ten" stays cheap in a busy chapter). ``cancelled=False`` leaves out
+    cancelled meetings, votes, events and their shifts."""
     wanted = set(KINDS if kinds is None else kinds)
     if institution is not None:
         ids: frozenset[int] = frozenset({institution.pk}) & scope.ids
@@ -188,31 +194,44 @@ def items(
         return Q(**{f"{field_name}_id__in": sorted(ids)})
 
     out: list[CalendarItem] = []
+    ask = _Ask(start, end, of, scope, limit, cancelled)
     if ids:
-        out += _meetings(where("institution"), start, end, of, scope) if "meeting" in wanted else []
-        out += _polls(where("institution"), start, end, of, scope) if "poll" in wanted else []
-        out += _events(where("institution"), start, end, of, scope) if "event" in wanted else []
-        out += (
-            _shifts(where("event__institution"), start, end, of, scope) if "shift" in wanted else []
-        )
-        out += _budgets(where("institution"), start, end, of, scope) if "budget" in wanted else []
-        out += _surveys(where("institution"), start, end, of, scope) if "survey" in wanted else []
+        out += _meetings(where("institution"), ask) if "meeting" in wanted else []
+        out += _polls(where("institution"), ask) if "poll" in wanted else []
+        out += _events(where("institution"), ask) if "event" in wanted else []
+        out += _shifts(where("event__institution"), ask) if "shift" in wanted else []
+        out += _budgets(where("institution"), ask) if "budget" in wanted else []
+        out += _surveys(where("institution"), ask) if "survey" in wanted else []
     if "election" in wanted:
         out += _elections(chapter, start, end)
     if "council" in wanted:
         out += _council_deadlines(chapter, start, end)
     out.sort(key=lambda i: (i.starts_at, i.kind, i.uid))
-    return out
+    return out if limit is None else out[:limit]
 
 
-def _meetings(
-    where: Q, start: datetime, end: datetime, of: Any, scope: Scope
-) -> list[CalendarItem]:
+@dataclass(frozen=True)
+class _Ask:
+    start: datetime
+    end: datetime
+    of: Any  # institution id -> InstitutionRef
+    scope: Scope
+    limit: int | None
+    cancelled: bool
+
+    def cut(self, rows: Any, *order: str) -> Any:
+        rows = rows.order_by(*order, "pk")
+        return rows if self.limit is None else rows[: self.limit]
+
+    def live(self, rows: Any, field_name: str = "cancelled_at") -> Any:
+        return rows if self.cancelled else rows.filter(**{f"{field_name}__isnull": True})
+
+
+def _meetings(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.meetings.models import Meeting
 
-    rows = Meeting.objects.filter(where, starts_at__lt=end, ends_at__gt=start).select_related(
-        "institution"
-    )
+    found = Meeting.objects.filter(where, starts_at__lt=ask.end, ends_at__gt=ask.start)
+    rows = ask.cut(ask.live(found).select_related("institution"), "starts_at")
     return [
         CalendarItem(
             kind="meeting",
@@ -225,20 +244,19 @@ def _meetings(
             place=m.place or (_("Online") if m.online_link else ""),
             url=_path("institutions:meeting_detail", m.institution.slug, m.pk),
             cancelled=m.cancelled_at is not None,
-            public=m.institution_id in scope.public_ids,
-            institution=of(m.institution_id),
+            public=m.institution_id in ask.scope.public_ids,
+            institution=ask.of(m.institution_id),
             source=m,
         )  # fmt: skip
         for m in rows
     ]
 
 
-def _polls(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> list[CalendarItem]:
+def _polls(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.decisions.models import Poll
 
-    rows = Poll.objects.filter(where, closes_at__gte=start, closes_at__lt=end).select_related(
-        "institution"
-    )
+    found = Poll.objects.filter(where, closes_at__gte=ask.start, closes_at__lt=ask.end)
+    rows = ask.cut(ask.live(found).select_related("institution"), "closes_at")
     return [
         CalendarItem(
             kind="poll",
@@ -251,20 +269,19 @@ def _polls(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> l
             place="",
             url=_path("institutions:poll_detail", p.institution.slug, p.pk),
             cancelled=p.cancelled_at is not None,
-            public=p.institution_id in scope.public_ids,
-            institution=of(p.institution_id),
+            public=p.institution_id in ask.scope.public_ids,
+            institution=ask.of(p.institution_id),
             source=p,
         )  # fmt: skip
         for p in rows
     ]
 
 
-def _events(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> list[CalendarItem]:
+def _events(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.events.models import Event
 
-    rows = Event.objects.filter(where, starts_at__lt=end, ends_at__gt=start).select_related(
-        "institution"
-    )
+    found = Event.objects.filter(where, starts_at__lt=ask.end, ends_at__gt=ask.start)
+    rows = ask.cut(ask.live(found).select_related("institution"), "starts_at")
     return [
         CalendarItem(
             kind="event",
@@ -277,20 +294,20 @@ def _events(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> 
             place=e.place,
             url=_path("institutions:event_detail", e.institution.slug, e.pk),
             cancelled=e.cancelled_at is not None,
-            public=e.institution_id in scope.public_ids,
-            institution=of(e.institution_id),
+            public=e.institution_id in ask.scope.public_ids,
+            institution=ask.of(e.institution_id),
             source=e,
         )  # fmt: skip
         for e in rows
     ]
 
 
-def _shifts(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> list[CalendarItem]:
+def _shifts(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.events.models import Shift
 
-    rows = Shift.objects.filter(where, starts_at__lt=end, ends_at__gt=start).select_related(
-        "event", "event__institution"
-    )
+    found = Shift.objects.filter(where, starts_at__lt=ask.end, ends_at__gt=ask.start)
+    found = ask.live(found, "event__cancelled_at").select_related("event", "event__institution")
+    rows = ask.cut(found, "starts_at")
     out = []
     for s in rows:
         event = s.event
@@ -307,8 +324,8 @@ def _shifts(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> 
                 place=event.place,
                 url=_path("institutions:event_detail", event.institution.slug, event.pk),
                 cancelled=event.cancelled_at is not None,
-                public=event.institution_id in scope.public_ids,
-                institution=of(event.institution_id),
+                public=event.institution_id in ask.scope.public_ids,
+                institution=ask.of(event.institution_id),
                 source=s,
             )  # fmt: skip
         )
@@ -325,19 +342,21 @@ def _phase_titles() -> list[tuple[str, str]]:
     ]
 
 
-def _budgets(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> list[CalendarItem]:
+def _budgets(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.budgeting.models import Budget
 
     phases = _phase_titles()
     in_window = Q()
     for name, _title in phases:
-        in_window |= Q(**{f"{name}__gte": start, f"{name}__lt": end})
+        in_window |= Q(**{f"{name}__gte": ask.start, f"{name}__lt": ask.end})
+    # Each budget has up to five dates in the window: all of them are read (budgets are
+    # few), then cut with the rest.
     rows = Budget.objects.filter(where, in_window).select_related("institution")
     out = []
     for b in rows:
         for name, title in phases:
             at = getattr(b, name)
-            if not start <= at < end:
+            if not ask.start <= at < ask.end:
                 continue
             out.append(
                 CalendarItem(
@@ -351,20 +370,19 @@ def _budgets(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) ->
                     place="",
                     url=_path("institutions:budget_detail", b.institution.slug, b.pk),
                     cancelled=False,
-                    public=b.institution_id in scope.public_ids,
-                    institution=of(b.institution_id),
+                    public=b.institution_id in ask.scope.public_ids,
+                    institution=ask.of(b.institution_id),
                     source=b,
                 )  # fmt: skip
             )
     return out
 
 
-def _surveys(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) -> list[CalendarItem]:
+def _surveys(where: Q, ask: _Ask) -> list[CalendarItem]:
     from bloc.listening.models import Audience, Survey
 
-    rows = Survey.objects.filter(where, closes_at__gte=start, closes_at__lt=end).select_related(
-        "institution"
-    )
+    found = Survey.objects.filter(where, closes_at__gte=ask.start, closes_at__lt=ask.end)
+    rows = ask.cut(found.select_related("institution"), "closes_at")
     out = []
     for s in rows:
         slug = s.institution.slug
@@ -386,8 +404,8 @@ def _surveys(where: Q, start: datetime, end: datetime, of: Any, scope: Scope) ->
                 place="",
                 url=url,
                 cancelled=False,
-                public=s.institution_id in scope.public_ids,
-                institution=of(s.institution_id),
+                public=s.institution_id in ask.scope.public_ids,
+                institution=ask.of(s.institution_id),
                 source=s,
             )  # fmt: skip
         )

@@ -18,6 +18,7 @@ router = Router(tags=["hub"])
 
 DEFAULT_DAYS = 31
 MOST_DAYS = 366
+MOST_ITEMS = 2000
 
 
 class HubCalendarQuery(Schema):
@@ -49,6 +50,9 @@ class HubCalendarOut(Schema):
     from_: date = Field(alias="from")
     to: date
     everything: bool = Field(description="True for the chapter's organizers.")
+    truncated: bool = Field(
+        description=f"True when there were more than {MOST_ITEMS} items: ask for fewer days."
+    )
     items: list[HubCalendarItemOut]
 
 
@@ -100,12 +104,14 @@ def hub_calendar(request: HttpRequest, chapter: str, query: Query[HubCalendarQue
         end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
         kinds=kinds or None,
         institution=institution,
+        limit=MOST_ITEMS + 1,
     )
     return {
         "chapter": the_chapter.slug,
         "from": first,
         "to": last,
         "everything": scope.everything,
+        "truncated": len(found) > MOST_ITEMS,
         "items": [
             {
                 "uid": i.uid,
@@ -121,6 +127,6 @@ def hub_calendar(request: HttpRequest, chapter: str, query: Query[HubCalendarQue
                 "cancelled": i.cancelled,
                 "public": i.public,
             }
-            for i in found
+            for i in found[:MOST_ITEMS]
         ],  # fmt: skip
     }

@@ -20,6 +20,9 @@ from bloc.events.views import ics_response
 from bloc.hub import calendar, selectors
 from bloc.institutions.models import Chapter
 
+# The most items one page shows (a busy chapter's month can hold thousands).
+PAGE_MOST = 400
+
 
 @dataclass(frozen=True)
 class Window:
@@ -111,7 +114,10 @@ def calendar_page(request: HttpRequest, chapter: str) -> HttpResponse:
         end=span.end,
         kinds=[kind] if kind else None,
         institution=institution,
+        limit=PAGE_MOST + 1,
     )
+    more = len(found) > PAGE_MOST
+    found = found[:PAGE_MOST]
     feed_url = ""
     if permissions.is_person(request.user):
         from bloc.events.services import calendar_token_get
@@ -128,6 +134,8 @@ def calendar_page(request: HttpRequest, chapter: str) -> HttpResponse:
         "current": "calendar",
         "days": calendar.by_day(found),
         "count": len(found),
+        "more": more,
+        "page_most": PAGE_MOST,
         "window": span,
         "month": month,
         "kind": kind,

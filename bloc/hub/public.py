@@ -35,7 +35,12 @@ def public_summary(*, chapter: Chapter, now: datetime) -> PublicSummary:
         totals, counted_at = growth.totals(chapter=chapter, now=now), now
     scope = calendar.public_scope(chapter=chapter)
     coming = calendar.items(
-        chapter=chapter, scope=scope, start=now, end=now + timedelta(days=COMING_DAYS)
+        chapter=chapter,
+        scope=scope,
+        start=now,
+        end=now + timedelta(days=COMING_DAYS),
+        limit=COMING_MOST,
+        cancelled=False,
     )
     return PublicSummary(
         chapter=chapter,
@@ -43,5 +48,5 @@ def public_summary(*, chapter: Chapter, now: datetime) -> PublicSummary:
         totals=totals,
         counted_at=counted_at,
         recent=recent.recent_decisions(chapter=chapter, public_ids=scope.public_ids),
-        coming=[i for i in coming if not i.cancelled][:COMING_MOST],
+        coming=coming,
     )

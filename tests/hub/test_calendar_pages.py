@@ -235,3 +235,14 @@ def test_the_calendar_costs_the_same_queries_for_3_or_30_institutions(
     ics = reverse("hub:calendar_ics", args=[chapter.slug])
     with django_assert_max_num_queries(12):
         client.get(ics)
+
+
+def test_a_crowded_month_shows_the_first_items_and_says_so(client, chapter, dated, monkeypatch):
+    from bloc.hub import calendar_views
+
+    monkeypatch.setattr(calendar_views, "PAGE_MOST", 3)
+    client.force_login(organizer(chapter))
+    response = page(client, chapter)
+
+    assert len(titles(response)) == 3
+    assert "Only the first 3 items of these dates are shown" in response.content.decode()
