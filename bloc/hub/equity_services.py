@@ -244,11 +244,12 @@ def population_clear(*, actor: Any, institution: Institution, dimension: str) ->
     """Remove ``dimension``'s figures: the members who described themselves become the
     baseline again. Returns how many figures were removed."""
     permissions.require(actor, "hub.population", institution)
-    population_groups(institution=institution, dimension=dimension)
+    entered = PopulationFigure.objects.filter(institution=institution, dimension=dimension)
+    if not entered.exists():
+        # Figures of a retired question can still be cleared; anything else must exist.
+        population_groups(institution=institution, dimension=dimension)
     with transaction.atomic():
-        removed, _detail = PopulationFigure.objects.filter(
-            institution=institution, dimension=dimension
-        ).delete()
+        removed, _detail = entered.delete()
         audit_append(
             actor=actor,
             action="hub.population_clear",
