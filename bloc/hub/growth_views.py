@@ -4,6 +4,7 @@ week by week, as charts and a table, from the last refresh's figures."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -89,7 +90,7 @@ def growth_page(request: HttpRequest, chapter: str) -> HttpResponse:
     kind_label = str(InstitutionKind(kind).label) if kind else _("all institutions")
     table = [
         {
-            "week": week,
+            "week": date.fromisoformat(week),
             "members": series.get("members", [])[i],
             "verified": series.get("verified", [])[i],
             "institutions": series.get("institutions", [])[i],
@@ -108,7 +109,8 @@ def growth_page(request: HttpRequest, chapter: str) -> HttpResponse:
         "kinds": InstitutionKind.choices,
         "error": error,
         "weeks": weeks,
-        "as_of": stored.get("as_of", ""),
+        "last_week": date.fromisoformat(weeks[-1]) if weeks else None,
+        "as_of": date.fromisoformat(stored["as_of"]) if stored.get("as_of") else None,
         "charts": _charts(weeks, series, kind_label),
         "table": table,
         "with_councils": not kind,

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 _ids = itertools.count(1)
 
 WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 28
 LEGEND_ROW = 20
 # Colour, dash pattern, marker shape: distinct in each of the three.
 STYLES = (
