@@ -82,15 +82,18 @@ def _item(
     return item
 
 
-def meeting_item(meeting: Any) -> icalendar.Event:
+def meeting_item(meeting: Any, *, details: bool = True) -> icalendar.Event:
+    """``details=False`` leaves out the place and the online link (for feeds read by
+    people who are not members, e.g. the chapter's public calendar)."""
     slug = meeting.institution.slug
     page = _url("institutions:meeting_detail", slug, meeting.pk, fallback=f"/institutions/{slug}/")
-    where = meeting.place
-    if meeting.online_link:
-        where = f"{where} ({meeting.online_link})" if where else meeting.online_link
-    details = [meeting.institution.name]
-    if meeting.online_link:
-        details.append(_("Online: %(link)s") % {"link": meeting.online_link})
+    where = meeting.place if details else ""
+    online = meeting.online_link if details else ""
+    if online:
+        where = f"{where} ({online})" if where else online
+    lines = [meeting.institution.name]
+    if online:
+        lines.append(_("Online: %(link)s") % {"link": online})
     return _item(
         uid=f"meeting-{meeting.pk}",
         summary=meeting.title,
@@ -98,7 +101,7 @@ def meeting_item(meeting: Any) -> icalendar.Event:
         ends_at=meeting.ends_at,
         location=where,
         url=page,
-        description="\n".join(details),
+        description="\n".join(lines),
         cancelled=meeting.cancelled_at is not None,
     )
 

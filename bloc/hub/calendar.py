@@ -7,7 +7,8 @@ rows for the page, the API and the iCal feeds.
 Who sees what (``scope_for``): the chapter's organizers see everything. Anyone else
 sees the items of the institutions whose records they may see, by the rule the
 events' and decisions' calendars use (``decisions.view``: the institution's bylaws
-make its records public, or they are a member), plus the chapter-wide public items:
+make its records public, or they are a member; a meeting's place and online link only
+to members, as ``meeting.view`` says), plus the chapter-wide public items:
 election days (platforms and cycles are public), council deadlines (councils are
 public bodies: ``council.view``). A budget's phases are as public as its
 institution's records (``budget.view``). The public feed (``public_scope``) carries
@@ -75,6 +76,9 @@ class Scope:
     # The institutions whose items they see (all of the chapter's when ``everything``).
     institutions: tuple[InstitutionRef, ...]
     public_ids: frozenset[int]
+    # Where they may see a meeting's place and online link (``meeting.view``: members
+    # and organizers); elsewhere a meeting shows its title and time only.
+    meeting_ids: frozenset[int] = frozenset()
 
     @property
     def ids(self) -> frozenset[int]:
@@ -99,6 +103,8 @@ class CalendarItem:
     public: bool
     institution: InstitutionRef | None = None
     source: Any = field(default=None, compare=False, repr=False)
+    # False: the place and online link are left out (a meeting, for non-members).
+    details: bool = True
 
     @property
     def day(self) -> date:
@@ -142,7 +148,8 @@ def scope_for(*, chapter: Chapter, viewer: Any) -> Scope:
     everyone = _institutions(chapter)
     public_ids = frozenset(ref.pk for ref, is_public in everyone if is_public)
     if permissions.check(viewer, "hub.organize", chapter):
-        return Scope(True, tuple(ref for ref, _p in everyone), public_ids)
+        every = tuple(ref for ref, _p in everyone)
+        return Scope(True, every, public_ids, frozenset(ref.pk for ref in every))
     mine: set[int] = set()
     if permissions.is_person(viewer):
         mine = set(
@@ -151,7 +158,7 @@ def scope_for(*, chapter: Chapter, viewer: Any) -> Scope:
             ).values_list("institution_id", flat=True)
         )
     seen = tuple(ref for ref, is_public in everyone if is_public or ref.pk in mine)
-    return Scope(False, seen, public_ids)
+    return Scope(False, seen, public_ids, frozenset(mine))
 
 
 def _path(name: str, *args: Any) -> str:
@@ -232,6 +239,7 @@ def _meetings(where: Q, ask: _Ask) -> list[CalendarItem]:
 
     found = Meeting.objects.filter(where, starts_at__lt=ask.end, ends_at__gt=ask.start)
     rows = ask.cut(ask.live(found).select_related("institution"), "starts_at")
+    shown = ask.scope.meeting_ids
     return [
         CalendarItem(
             kind="meeting",
@@ -241,8 +249,14 @@ def _meetings(where: Q, ask: _Ask) -> list[CalendarItem]:
             ends_at=m.ends_at,
             all_day=False,
             where=m.institution.name,
-            place=m.place or (_("Online") if m.online_link else ""),
-            url=_path("institutions:meeting_detail", m.institution.slug, m.pk),
+            place=(m.place or (_("Online") if m.online_link else ""))
+            if m.institution_id in shown
+            else "",
+            details=m.institution_id in shown,
+            # Others may not open the meeting's page: its institution's instead.
+            url=_path("institutions:meeting_detail", m.institution.slug, m.pk)
+            if m.institution_id in shown
+            else _path("institutions:detail", m.institution.slug),
             cancelled=m.cancelled_at is not None,
             public=m.institution_id in ask.scope.public_ids,
             institution=ask.of(m.institution_id),
@@ -488,7 +502,7 @@ def ical_item(item: CalendarItem) -> icalendar.Event:
     app's own (same UIDs as in the institutions' and members' feeds)."""
     source = item.source
     if item.kind == "meeting":
-        return calendars.meeting_item(source)
+        return calendars.meeting_item(source, details=item.details)
     if item.kind == "poll":
         return calendars.poll_item(source)
     if item.kind == "event":

@@ -94,7 +94,10 @@ def test_a_visitor_sees_public_institutions_and_chapter_wide_items_only(client, 
     assert "Election day: City elections" in shown
     assert "Assemblies' mandates due: Join the city council?" in shown
     assert not [t for t in shown if "closed" in t]
-    assert "Closed Institution" not in response.content.decode()
+    html = response.content.decode()
+    assert "Closed Institution" not in html
+    # A meeting's place is for members (meeting.view); an event's is public.
+    assert "The park" in html and "Library" not in html
 
 
 def test_a_member_also_sees_their_own_private_institution(client, chapter, dated, closed_block):
@@ -183,6 +186,7 @@ def test_the_public_feed_has_only_public_items_with_stable_uids(client, chapter,
     assert election.decoded("DTSTART") == soon().date()
     meeting = items[f"meeting-{public_rows['meeting'].pk}@{host}"]
     assert meeting.decoded("DTSTART") == soon()
+    assert "LOCATION" not in meeting
 
 
 def test_an_organizers_own_feed_has_everything(client, chapter, dated):
@@ -192,7 +196,8 @@ def test_an_organizers_own_feed_has_everything(client, chapter, dated):
     items = parse(client.get(reverse("hub:calendar_feed", args=[chapter.slug, token])))
 
     assert f"meeting-{private_rows['meeting'].pk}@bloc.example.org" in items
-    assert f"meeting-{public_rows['meeting'].pk}@bloc.example.org" in items
+    meeting = items[f"meeting-{public_rows['meeting'].pk}@bloc.example.org"]
+    assert str(meeting["LOCATION"]) == "Library"
 
 
 def test_a_wrong_token_finds_nothing(client, chapter, dated):

@@ -182,3 +182,11 @@ def test_the_page_costs_the_same_queries_for_3_or_30_institutions(
     assert count(3) == count(30)
     with django_assert_max_num_queries(25):
         public_page(client, chapter)
+
+
+def test_the_hub_index_leads_to_the_only_chapters_public_page(client, chapter):
+    response = client.get(reverse("hub:index"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("hub:public", args=[chapter.slug])
+    assert client.get(response["Location"]).status_code == 200
