@@ -371,7 +371,7 @@ def equity(
 ) -> object:
     found = _organized(request, chapter)
     chosen, act = _filters(found, dimension, activity)
-    figures = selectors.chapter_figures(chapter=found)
+    figures = sel.chapter_figures(chapter=found)
     overall = sel.overall_comparisons(figures.equity if figures else None, chosen, act)
     ranking = Paginator(
         sel.institution_ranking(chapter=found, dimension=chosen.key, activity=act), PER_PAGE

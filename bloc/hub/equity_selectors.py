@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from bloc.core.equity import MINIMUM as MINIMUM  # the pages say it
 from bloc.hub.equity import ACTIVITIES, BUILTIN_DIMENSIONS, CENSUS, WINDOW_DAYS
 from bloc.hub.models import (
+    ChapterFigures,
     DescriptionCategory,
     InstitutionFigures,
     PopulationFigure,
@@ -237,6 +238,13 @@ def overall_comparisons(
             )
         )
     return found
+
+
+def chapter_figures(*, chapter: Chapter, equity: bool = True) -> ChapterFigures | None:
+    """The chapter's last figures with only what the equity pages read (its other JSON,
+    such as the councils' areas, can be large)."""
+    fields = ["pk", "chapter_id", "computed_at"] + (["equity"] if equity else [])
+    return ChapterFigures.objects.filter(chapter=chapter).only(*fields).first()
 
 
 def _index_of(dimension: str, activity: str) -> Cast:

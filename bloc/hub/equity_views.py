@@ -116,7 +116,7 @@ def categories(request: HttpRequest, chapter: str) -> HttpResponse:
             "chapter": found,
             "organizer": True,
             "current": "categories",
-            "figures": selectors.chapter_figures(chapter=found),
+            "figures": sel.chapter_figures(chapter=found, equity=False),
             "questions": sel.categories_of(chapter=found, retired=True),
             "form": form,
             "minimum": sel.MINIMUM,
@@ -238,7 +238,7 @@ def equity(request: HttpRequest, chapter: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     dims, dimension, activity = _filters(request, found)
-    figures = selectors.chapter_figures(chapter=found)
+    figures = sel.chapter_figures(chapter=found)
     overall = sel.overall_comparisons(figures.equity if figures else None, dimension, activity)
     ranking = Paginator(
         sel.institution_ranking(chapter=found, dimension=dimension.key, activity=activity),
@@ -279,7 +279,7 @@ def equity_institution(request: HttpRequest, chapter: str, slug: str) -> HttpRes
             "chapter": found,
             "organizer": True,
             "current": "equity",
-            "figures": selectors.chapter_figures(chapter=found),
+            "figures": sel.chapter_figures(chapter=found, equity=False),
             "institution": institution,
             "stored": stored,
             "dimensions": dims,
