@@ -59,7 +59,9 @@ class HubMapOut(Schema):
     measure: str
     label: str
     legend: list[HubMapBand]
-    features: list[HubMapFeature]
+    features: list[HubMapFeature] = Field(
+        description="Larger areas first, so smaller ones draw on top."
+    )
     councils: list[HubMapCouncil]
     not_on_map: int = Field(description="Institutions without a boundary (left off the map).")
 
@@ -95,6 +97,10 @@ def hub_map(
     if not maps.MEASURES[measure].public:
         permissions.require(request.user, "hub.organize", the_chapter)
     valued = maps.valued_rows(maps.map_figures(chapter=the_chapter, kind=kind), measure)
+    drawn = sorted(
+        ((row, rings) for row, rings in zip(valued.rows, valued.areas, strict=True) if rings),
+        key=lambda pair: maps.drawing_order(pair[1]),
+    )
     features = [
         {
             "geometry": maps.geometry_of(rings),
@@ -108,8 +114,7 @@ def hub_map(
                 "colour": row.band.colour if row.band else NO_VALUE_COLOUR,
             },
         }
-        for row, rings in zip(valued.rows, valued.areas, strict=True)
-        if rings
+        for row, rings in drawn
     ]
     figures = selectors.chapter_figures(chapter=the_chapter)
     councils = [

@@ -95,6 +95,12 @@ def _signed_area(ring: Sequence[Sequence[float]]) -> float:
     )
 
 
+def drawing_order(rings: Sequence[Sequence[Sequence[float]]]) -> float:
+    """Sort key that draws larger areas first, so that smaller ones inside them (a
+    building inside its block, a block inside a town) stay visible on top."""
+    return -abs(sum(_signed_area(ring) for ring in rings))
+
+
 def geometry_of(rings: Sequence[Sequence[Sequence[float]]]) -> dict[str, Any]:
     """The GeoJSON MultiPolygon of stored rings (an exterior starts each polygon)."""
     polygons: list[list[Any]] = []
@@ -577,6 +583,7 @@ def map_context(
     table = valued.rows
     legend = valued.legend
     shapes = [(row, rings) for row, rings in zip(table, valued.areas, strict=True) if rings]
+    shapes.sort(key=lambda shape: drawing_order(shape[1]))
     unmapped = [row.name for row in table if not row.on_map][:UNMAPPED_LISTED]
     unmapped_count = sum(1 for row in table if not row.on_map)
     council_list = [c for c in (councils or []) if c.get("rings")]
