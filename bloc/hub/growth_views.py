@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bloc.hub import growth, selectors
 from bloc.hub.linechart import line_chart
+from bloc.hub.models import ChapterFigures
 from bloc.institutions.models import Chapter, InstitutionKind
 from bloc.institutions.views import page_refusal
 
@@ -74,6 +75,11 @@ def _charts(weeks: list[str], series: dict[str, list[int]], kind_label: str) -> 
     return [people, bodies]
 
 
+def _figures(chapter: Chapter) -> ChapterFigures | None:
+    """The last refresh's growth (not its map areas or equity, which can be large)."""
+    return ChapterFigures.objects.filter(chapter=chapter).only("computed_at", "growth").first()
+
+
 def _allowed(request: HttpRequest, chapter: str) -> Chapter | HttpResponse:
     the_chapter = selectors.chapter_get(slug=chapter)
     return page_refusal(request, "hub.organize", the_chapter) or the_chapter
@@ -84,7 +90,7 @@ def growth_page(request: HttpRequest, chapter: str) -> HttpResponse:
     if isinstance(the_chapter, HttpResponse):
         return the_chapter
     kind, error = _kind(request)
-    figures = selectors.chapter_figures(chapter=the_chapter)
+    figures = _figures(the_chapter)
     stored = figures.growth if figures else {}
     weeks, series = _rows(stored, kind)
     kind_label = str(InstitutionKind(kind).label) if kind else _("all institutions")
@@ -125,7 +131,7 @@ def growth_csv(request: HttpRequest, chapter: str) -> HttpResponse:
     kind, error = _kind(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    figures = selectors.chapter_figures(chapter=the_chapter)
+    figures = _figures(the_chapter)
     weeks, series = _rows(figures.growth if figures else {}, kind)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="growth.csv"'

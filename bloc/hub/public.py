@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bloc.hub import calendar, growth, recent, selectors
+from bloc.hub import calendar, growth, recent
 from bloc.hub.models import ChapterFigures
 from bloc.institutions.models import Chapter
 
@@ -28,7 +28,8 @@ class PublicSummary:
 def public_summary(*, chapter: Chapter, now: datetime) -> PublicSummary:
     """The totals of the last refresh (counted now, cheaply, before the first one), the
     recent public decisions and the next public calendar items."""
-    figures = selectors.chapter_figures(chapter=chapter)
+    # Only what the page shows (not the map areas, growth or equity, which can be large).
+    figures = ChapterFigures.objects.filter(chapter=chapter).only("computed_at", "totals").first()
     if figures is not None and figures.totals:
         totals, counted_at = figures.totals, figures.computed_at
     else:
