@@ -239,6 +239,11 @@ MATRIX = [
     ("opinion.manage", "maple", LEADERS | {"secretary"}),
     ("opinion.view", "maple", MEMBERS),
     ("opinion.participate", "maple", VERIFIED),
+    # The hub: its public page for anyone; the organizers' part for the chapter's organizers.
+    ("hub.view", "chapter", set(PERSONAS)),
+    ("hub.organize", "chapter", {"organizer"}),
+    ("hub.describe_self", None, PEOPLE),
+    ("hub.population", "maple", LEADERS),
 ]
 
 
