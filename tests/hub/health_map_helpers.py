@@ -60,14 +60,3 @@ def join(institution: Institution, user: Any, *, verified: bool = False, **extra
         verification_method="in_person" if verified else "",
         **extra,
     )
-
-
-def stub_missing_hub_pages(settings: Any) -> None:
-    """TEMPORARY: while other hub pages are missing, route their names to stand-ins."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        for name in ("public", "calendar", "help", "growth", "equity", "categories"):
-            reverse(f"hub:{name}", args=["x"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.hub.tmp_health_map_stub_urls"

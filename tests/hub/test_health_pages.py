@@ -11,15 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from bloc.actors import SYSTEM
 from bloc.hub import reasons, services
 from bloc.hub.models import InstitutionFigures
-from tests.hub.health_map_helpers import blocks, organizer_of, stub_missing_hub_pages
+from tests.hub.health_map_helpers import blocks, organizer_of
 
 URL = "/hub/riverside/help/"
 API = "/api/v1/hub/riverside/health"
-
-
-@pytest.fixture(autouse=True)
-def _hub_pages(settings):  # type: ignore[no-untyped-def]
-    stub_missing_hub_pages(settings)
 
 
 @pytest.fixture

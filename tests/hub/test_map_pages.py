@@ -14,14 +14,9 @@ from bloc.confederation.councils import council_create, seat_add
 from bloc.hub import services
 from bloc.hub.models import InstitutionFigures
 from tests.conftest import make_person
-from tests.hub.health_map_helpers import blocks, join, organizer_of, stub_missing_hub_pages
+from tests.hub.health_map_helpers import blocks, join, organizer_of
 
 URL = "/hub/riverside/map/"
-
-
-@pytest.fixture(autouse=True)
-def _hub_pages(settings):  # type: ignore[no-untyped-def]
-    stub_missing_hub_pages(settings)
 
 
 @pytest.fixture
