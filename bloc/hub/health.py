@@ -274,7 +274,7 @@ def usual_interval(times: list[datetime]) -> int:
 def compute(*, chapter: Chapter, now: datetime) -> dict[int, HealthFigures]:
     """Every institution of ``chapter``: its figures and health score with reasons.
 
-    A fixed number of queries (13) however many institutions the chapter has.
+    Eleven queries however many institutions the chapter has.
     """
     from bloc.concerns.models import Concern
     from bloc.decisions.models import Participation, Poll

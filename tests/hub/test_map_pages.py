@@ -153,3 +153,25 @@ def test_the_map_costs_the_same_queries_for_3_or_30_institutions(client, chapter
     services.refresh(SYSTEM, chapter=chapter)
     many = _queries(client, URL + f"?measure={measure}&councils=1")
     assert few == many <= 10
+
+
+def test_leaflet_is_served_by_bloc_and_loaded_deferred_without_inline_script(
+    client, drawn, settings
+):  # type: ignore[no-untyped-def]
+    settings.BLOC_MAP_TILES = ""
+    html = client.get(URL + "?councils=1").content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    hub_scripts = [attrs for attrs, body in scripts if "leaflet" in attrs or "hub-map" in attrs]
+    assert len(hub_scripts) == 2 and all(" defer" in attrs for attrs in hub_scripts)
+    assert all(not body.strip() for _, body in scripts)
+    assert 'src="/static/vendor/leaflet/leaflet.js"' in html
+    assert 'data-tiles=""' in html and 'data-councils="1"' in html
+    assert 'data-geojson="/api/v1/hub/riverside/map?measure=members&amp;kind="' in html
+    for asset in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "bloc/hub-map.js"):
+        assert client.get(f"/static/{asset}").status_code == 200, asset
+
+
+def test_the_tile_server_is_a_setting(client, drawn, settings):  # type: ignore[no-untyped-def]
+    settings.BLOC_MAP_TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
+    html = client.get(URL).content.decode()
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in html
