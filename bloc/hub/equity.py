@@ -161,6 +161,9 @@ def report(
     ``order`` and those with nobody in them are left out. ``not_described`` is added by
     the caller.
     """
+    if sum(participants.values()) < 2 * core.MINIMUM or sum(residents.values()) < 2 * core.MINIMUM:
+        # Two groups of at least MINIMUM each are needed (see below): none can be had.
+        return {"groups": [], "index": None}
     counts = {
         g: core.Count(participants.get(g, 0), residents.get(g, 0))
         for g in order
