@@ -225,6 +225,9 @@ def population_set(
             "figures", _("Enter at least one figure, or clear the figures instead.")
         )
     with transaction.atomic():
+        # One writer at a time per institution: two saves of the same dimension would
+        # otherwise both delete, then both insert, and the second hit the unique key.
+        Institution.objects.select_for_update().filter(pk=institution.pk).first()
         PopulationFigure.objects.filter(institution=institution, dimension=dimension).delete()
         made = PopulationFigure.objects.bulk_create(rows)
         audit_append(
