@@ -171,3 +171,57 @@ def test_activity_outside_the_year_does_not_count(chapter, maple):  # type: igno
     voted(maple, renters, days_ago=400)
     refresh(chapter)
     assert InstitutionFigures.objects.get(institution=maple).participants == 0
+
+
+def test_institutions_are_ranked_worst_first_and_unreported_last(client, chapter):  # type: ignore[no-untyped-def]
+    """Three buildings, members as the baseline (10 renters, 10 owners each):
+    elm-000: 10 renters and 10 owners voted: p = r = 1/2, index 1.
+    elm-001: 10 renters and 5 owners voted: D = 1/2 * (|2/3 - 1/2| * 2) = 1/6, index 0.83.
+    elm-002: 4 renters voted: nothing to report, last."""
+    from tests.hub.equity_helpers import institutions
+
+    mirror, skewed, quiet = institutions(chapter, 3)
+    for institution, renting, owning in ((mirror, 10, 10), (skewed, 10, 5), (quiet, 4, 0)):
+        renters = people(institution, 10, tenure="renter")
+        owners = people(institution, 10, tenure="owner")
+        voted(institution, renters[:renting] + owners[:owning])
+    refresh(chapter)
+    client.force_login(organizer_of(chapter))
+    html = client.get("/hub/riverside/equity/", {"dimension": "tenure"}).content.decode()
+    ranking = html.split('id="ranking-caption"')[1]
+    assert re.findall(r">(Elm Court \d+)</a>", ranking) == [
+        "Elm Court 001",
+        "Elm Court 000",
+        "Elm Court 002",
+    ]
+    body = client.get("/api/v1/hub/riverside/equity?dimension=tenure").json()
+    assert [(r["institution"], r["index"]) for r in body["institutions"]] == [
+        ("elm-001", 0.8333),
+        ("elm-000", 1.0),
+        ("elm-002", None),
+    ]
+
+
+def test_a_retired_question_is_no_longer_reported(client, chapter, maple):  # type: ignore[no-untyped-def]
+    from bloc.hub.models import DescriptionCategory
+
+    question = DescriptionCategory.objects.create(
+        chapter=chapter, name="Children at home?", options=["Yes", "No"]
+    )
+    key = f"category:{question.pk}"
+    yes = people(maple, 6, answers={str(question.pk): 0})
+    no = people(maple, 6, answers={str(question.pk): 1})
+    voted(maple, yes + no)
+    refresh(chapter)
+    assert key in InstitutionFigures.objects.get(institution=maple).equity["dimensions"]
+    client.force_login(organizer_of(chapter))
+    assert "Children at home?" in client.get("/hub/riverside/equity/").content.decode()
+
+    svc.category_retire(actor=SYSTEM, category=question)
+    # Before the next refresh the pages already leave it out...
+    html = client.get("/hub/riverside/equity/", {"dimension": key}).content.decode()
+    assert "Children at home?" not in html
+    assert client.get(f"/api/v1/hub/riverside/equity?dimension={key}").status_code == 404
+    # ...and the refresh no longer counts it.
+    refresh(chapter)
+    assert key not in InstitutionFigures.objects.get(institution=maple).equity["dimensions"]
