@@ -65,9 +65,12 @@ than 5").
       }
     }
 
-``overall`` (the chapter): per dimension and per baseline source, the counts of the
-institutions using that source, summed group by group (a person active in two
-institutions counts in each), then suppressed as above::
+``overall`` (the chapter): per dimension and per baseline source, the figures the
+institutions using that source REPORT (after their own suppression: their "Other
+groups" adds to the chapter's), summed group by group (a person active in two
+institutions counts in each), then suppressed as above. Summing the raw counts
+instead would let anyone subtract the institutions' figures from the chapter's and
+find a group of fewer than 5::
 
     {
       "window_days": 365,
@@ -372,10 +375,13 @@ def compute(*, chapter: Chapter, now: datetime) -> EquityFigures:
                     activity,
                     {"participants": defaultdict(int), "residents": defaultdict(int), "silent": 0},
                 )
-                for g, n in counts.items():
-                    summed["participants"][g] += n
-                for g, n in residents.items():
-                    summed["residents"][g] += n
+                # Only what this institution reports is summed: a total of raw counts
+                # minus the reported figures of the others would reveal a small group.
+                for row in entry["groups"]:
+                    summed["participants"][row["group"]] += row["participants"]
+                    summed["residents"][row["group"]] += row["residents"]
+                # Who said nothing is no group's secret: the raw count sums (and shows
+                # when 0 or at least 5).
                 summed["silent"] += silent
             stored[dimension] = {
                 "source": source,
@@ -394,7 +400,9 @@ def compute(*, chapter: Chapter, now: datetime) -> EquityFigures:
         for source, total in by_source.items():
             activities = {}
             for activity, summed in total["activities"].items():
-                entry = report(summed["participants"], summed["residents"], dimensions[dimension])
+                # The institutions' merged "Other groups" sum into the chapter's.
+                order = [g for g in dimensions[dimension] if g != core.OTHER] + [core.OTHER]
+                entry = report(summed["participants"], summed["residents"], order)
                 entry["not_described"] = reportable(summed["silent"])
                 activities[activity] = entry
             sources[source] = {"institutions": total["institutions"], "activities": activities}
