@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from shapely import geometry as shapely_geometry
+from shapely.errors import ShapelyError
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
@@ -131,7 +132,7 @@ def areas(*, chapter: Chapter) -> dict[int, Area]:
     for pk, boundary in rows:
         try:
             shape = shapely_geometry.shape(boundary)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ShapelyError, ValueError, TypeError, KeyError, AttributeError):
             continue  # stored before validation: leave it off the map rather than fail
         if shape.is_empty or not shape.is_valid:
             shape = shape.buffer(0)

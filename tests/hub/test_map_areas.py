@@ -123,3 +123,19 @@ def test_the_projection_squashes_longitude_by_the_mid_latitude():  # type: ignor
     assert projection.height <= maps.SVG_MAX_HEIGHT
     path = projection.path([ring])
     assert path.startswith("M") and "l" in path and path.endswith("z") and "." not in path
+
+
+def test_a_boundary_stored_before_validation_never_breaks_the_refresh(chapter):  # type: ignore[no-untyped-def]
+    from bloc.institutions.models import Institution
+
+    bow_tie, garbage, good = blocks(chapter, 3)
+    Institution.objects.filter(pk=bow_tie.pk).update(
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[0, 0], [0.01, 0.01], [0.01, 0], [0, 0.01], [0, 0]]],
+        }
+    )
+    Institution.objects.filter(pk=garbage.pk).update(boundary={"type": "Nope"})
+    found = maps.areas(chapter=chapter)
+    assert good.pk in found and garbage.pk not in found
+    assert bow_tie.pk in found  # mended (two triangles)
