@@ -162,24 +162,29 @@ def council_areas(*, chapter: Chapter, areas: dict[int, Area]) -> list[dict[str,
         elif member_council_id in below:
             below[council_id].add(member_council_id)
 
-    def members(pk: int, seen: frozenset[int]) -> set[int]:
-        found = set(institutions.get(pk, ()))
-        for lower in below.get(pk, ()):
-            if lower not in seen:  # a cycle cannot be stored, but never loop on one
-                found |= members(lower, seen | {lower})
-        return found
-
     shapes: dict[int, BaseGeometry] = {}
     for pk, area in areas.items():
         shapes[pk] = shapely_geometry.shape(geometry_of(area.rings)).buffer(0)
+    unions: dict[int, BaseGeometry | None] = {}
+
+    def union(pk: int, seen: frozenset[int]) -> BaseGeometry | None:
+        # Bottom up: a council's area is its institutions' and its lower councils' unions.
+        if pk not in unions:
+            parts = [shapes[i] for i in sorted(institutions.get(pk, ())) if i in shapes]
+            for lower in sorted(below.get(pk, ())):
+                if lower not in seen:  # a cycle cannot be stored, but never loop on one
+                    part = union(lower, seen | {lower})
+                    if part is not None:
+                        parts.append(part)
+            unions[pk] = unary_union(parts) if parts else None
+        return unions[pk]
+
     result = []
     for council in councils:
-        parts = [
-            shapes[i] for i in sorted(members(council.pk, frozenset({council.pk}))) if i in shapes
-        ]
+        whole = union(council.pk, frozenset({council.pk}))
         rings: list[list[list[float]]] = []
-        if parts:
-            rings = _rings_of(_simplified(unary_union(parts)))
+        if whole is not None and not whole.is_empty:
+            rings = _rings_of(_simplified(whole))
         result.append(
             {
                 "pk": council.pk,
