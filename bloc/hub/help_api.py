@@ -11,7 +11,7 @@ from pydantic import Field
 
 from bloc import permissions
 from bloc.core.errors import ValidationFailed
-from bloc.hub import health, reasons, selectors
+from bloc.hub import health, maps, reasons, selectors
 from bloc.institutions.models import InstitutionKind
 
 router = Router(tags=["hub"])
@@ -66,7 +66,7 @@ def hub_health(request: HttpRequest, chapter: str, query: Query[HubHealthQuery])
     if kind and kind not in InstitutionKind.values:
         raise ValidationFailed.for_field("kind", _("Choose one of the kinds of institution."))
     ranking = health.health_ranking(chapter=the_chapter, kind=kind)
-    figures = selectors.chapter_figures(chapter=the_chapter)
+    figures = maps.chapter_figures_for_map(chapter=the_chapter, councils=False)
     rows = list(ranking[offset : offset + limit])
     return {
         "count": ranking.count(),

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bloc.hub import health, reasons, selectors
+from bloc.hub import health, maps, reasons, selectors
 from bloc.institutions.models import InstitutionKind
 from bloc.institutions.views import page_refusal
 
@@ -43,7 +43,7 @@ def needs_help(request: HttpRequest, chapter: str) -> HttpResponse:
             "chapter": the_chapter,
             "organizer": True,
             "current": "help",
-            "figures": selectors.chapter_figures(chapter=the_chapter),
+            "figures": maps.chapter_figures_for_map(chapter=the_chapter, councils=False),
             "rows": rows,
             "page": page,
             "kind": kind,

@@ -116,7 +116,7 @@ def hub_map(
         }
         for row, rings in drawn
     ]
-    figures = selectors.chapter_figures(chapter=the_chapter)
+    figures = maps.chapter_figures_for_map(chapter=the_chapter, councils=True)
     councils = [
         {
             "type": "Feature",

@@ -18,8 +18,8 @@ def hub_map(request: HttpRequest, chapter: str) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in InstitutionKind.values:
         kind = ""
-    figures = selectors.chapter_figures(chapter=the_chapter)
     show_councils = request.GET.get("councils") == "1"
+    figures = maps.chapter_figures_for_map(chapter=the_chapter, councils=show_councils)
     context = maps.map_context(
         the_chapter,
         maps.map_figures(chapter=the_chapter, kind=kind),
@@ -29,7 +29,7 @@ def hub_map(request: HttpRequest, chapter: str) -> HttpResponse:
         page=request.GET.get("page", 1),
         sort=request.GET.get("sort", "value"),
         direction=request.GET.get("dir", ""),
-        councils=figures.councils if figures else [],
+        councils=figures.councils if figures and show_councils else [],
         show_councils=show_councils,
     )
     context.update(

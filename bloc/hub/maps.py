@@ -732,3 +732,13 @@ def _svg(
         out.append("</g>")
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
+
+
+def chapter_figures_for_map(*, chapter: Chapter, councils: bool) -> Any:
+    """The chapter's figures with only what the map reads: when they were computed and,
+    if ``councils``, the councils' areas (the row also holds the growth series and the
+    equity tables, which a map page need not decode). None before the first refresh."""
+    from bloc.hub.models import ChapterFigures
+
+    fields = ["chapter_id", "computed_at", *(["councils"] if councils else [])]
+    return ChapterFigures.objects.filter(chapter=chapter).only(*fields).first()
