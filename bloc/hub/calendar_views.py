@@ -130,7 +130,9 @@ def calendar_page(request: HttpRequest, chapter: str) -> HttpResponse:
     context: dict[str, Any] = {
         "chapter": the_chapter,
         "organizer": organizer,
-        "figures": selectors.chapter_figures(chapter=the_chapter) if organizer else None,
+        "figures": selectors.chapter_figures(chapter=the_chapter, only=("computed_at",))
+        if organizer
+        else None,
         "current": "calendar",
         "days": calendar.by_day(found),
         "count": len(found),

@@ -16,9 +16,11 @@ def chapter_get(*, slug: str) -> Chapter:
     return chapter
 
 
-def chapter_figures(*, chapter: Chapter) -> ChapterFigures | None:
-    """The chapter's figures at the last refresh (None before the first)."""
-    return ChapterFigures.objects.filter(chapter=chapter).first()
+def chapter_figures(*, chapter: Chapter, only: tuple[str, ...] = ()) -> ChapterFigures | None:
+    """The chapter's figures at the last refresh (None before the first); ``only`` these
+    fields when given (the growth and equity of a big chapter weigh megabytes)."""
+    figures = ChapterFigures.objects.filter(chapter=chapter)
+    return (figures.only("chapter", *only) if only else figures).first()
 
 
 def institution_figures(*, chapter: Chapter) -> QuerySet[InstitutionFigures]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import pytest
-
 from bloc.actors import SYSTEM
 from bloc.core.bylaws import BylawsSettings
 from bloc.institutions.models import ChapterOrganizer, Institution
@@ -128,14 +126,3 @@ def every_kind(inst: Institution, *, day: datetime.datetime, council: Any = None
         ),  # fmt: skip
     }
     return rows
-
-
-@pytest.fixture(autouse=True)
-def nav_stubs(settings):  # type: ignore[no-untyped-def]
-    """Stand-ins for hub pages other parts have not added yet (see growth_calendar_urls)."""
-    from bloc.hub import urls as hub_urls
-    from tests.hub.growth_calendar_urls import NAV
-
-    names = {getattr(p, "name", None) for p in hub_urls.urlpatterns}
-    if not set(NAV) <= names:
-        settings.ROOT_URLCONF = "tests.hub.growth_calendar_urls"

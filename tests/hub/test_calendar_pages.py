@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bloc.events.services import calendar_token_get
-from tests.hub.growth_calendar_helpers import (  # noqa: F401 (nav_stubs: a fixture)
+from tests.hub.growth_calendar_helpers import (
     every_kind,
     institution,
     membership,
-    nav_stubs,
     organizer,
     person,
 )

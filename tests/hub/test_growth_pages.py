@@ -16,10 +16,9 @@ from django.utils import timezone
 from bloc.actors import SYSTEM
 from bloc.hub import services
 from bloc.hub.models import ChapterFigures
-from tests.hub.growth_calendar_helpers import (  # noqa: F401 (nav_stubs: a fixture)
+from tests.hub.growth_calendar_helpers import (
     institution,
     membership,
-    nav_stubs,
     organizer,
     person,
 )

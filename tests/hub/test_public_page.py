@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from bloc.actors import SYSTEM
 from bloc.hub import services
-from tests.hub.growth_calendar_helpers import (  # noqa: F401 (nav_stubs: a fixture)
+from tests.hub.growth_calendar_helpers import (
     every_kind,
     institution,
     membership,
-    nav_stubs,
     organizer,
     person,
 )
