@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from bloc.accounts.models import User
 from bloc.actors import SYSTEM
+from bloc.concerns.models import Concern
 from bloc.confederation.models import Council
 from bloc.demo.chapter import AREAS
 from bloc.hub import services as hub_services
 from bloc.hub.models import DescriptionCategory, PopulationFigure, SelfDescription
 from bloc.institutions.models import Chapter, Institution
-from bloc.membership.models import Membership
+from bloc.meetings.models import Attendance, Meeting
+from bloc.membership.models import Membership, RoleTerm
 
 SEED = 2027
 
@@ -62,6 +64,22 @@ CENSUS = {
         "language": {"en": 118, "es": 104, "other": 22},
     },
 }
+# Past meetings of the institutions other than Maple Street (bloc.demo.meetings has
+# its own): every how many days, and how long ago the last one was. Some have slipped,
+# so the hub has someone to send help to; the board-run Willow Creek HOA never meets.
+MEETINGS = {
+    "riverside-town-hall": (90, 40),
+    "riverside-north-assembly": (30, 12),
+    "riverside-south-assembly": (30, 75),
+    "oak-avenue-block": (30, 20),
+    "grand-concourse-tenants": (14, 6),
+    "las-palmas-tenants": (21, 9),
+    "river-road-220": (30, 100),
+    "market-street-club": (30, 25),
+    "barrio-libertad": (28, 10),
+    "cedar-glen-hoa": (60, 200),
+    "harbor-view-assembly": (30, 15),
+}
 AGES = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 AGE_WEIGHTS = (8, 18, 18, 16, 16, 24)  # older residents describe themselves more
 
@@ -71,6 +89,8 @@ def load_hub(chapter: Chapter, institutions: dict[str, Institution]) -> None:
         rng = Random(SEED)
         _areas(institutions)
         _history(chapter, institutions, rng)
+        _meetings(institutions, rng)
+        _slips(institutions)
         _descriptions(chapter, rng)
         _census(institutions)
     hub_services.refresh(SYSTEM, chapter=chapter)
@@ -104,6 +124,76 @@ def _history(chapter: Chapter, institutions: dict[str, Institution], rng: Random
         if verified is not None:
             verified = min(verified, joined + timedelta(days=rng.randint(1, 21)), now)
         Membership.objects.filter(pk=membership.pk).update(joined_at=joined, verified_at=verified)
+
+
+def _meetings(institutions: dict[str, Institution], rng: Random) -> None:
+    """A year of past meetings, each attended by about a quarter of the members."""
+    now = timezone.now()
+    for slug, (gap, last_ago) in MEETINGS.items():
+        institution = institutions.get(slug)
+        if institution is None:
+            continue
+        founded = now - timedelta(weeks=FOUNDED_WEEKS_AGO.get(slug, 52))
+        members = list(
+            Membership.objects.filter(institution=institution, left_at__isnull=True)
+            .order_by("pk")
+            .values_list("user_id", flat=True)
+        )
+        days = last_ago
+        while days <= 365 and now - timedelta(days=days) > founded:
+            starts = (now - timedelta(days=days)).replace(hour=23, minute=0, second=0)
+            meeting = Meeting.objects.create(
+                institution=institution,
+                title="General meeting",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place="The community room",
+                started_at=starts,
+                ended_at=starts + timedelta(hours=2),
+            )
+            came = rng.sample(members, len(members) // 4) if members else []
+            Attendance.objects.bulk_create(
+                Attendance(meeting=meeting, user_id=user_id, mode="in_room", by="facilitator")
+                for user_id in came
+            )
+            days += gap
+
+
+def _slips(institutions: dict[str, Institution]) -> None:
+    """What the health score should catch: concerns left unanswered for weeks, a role
+    whose term ran out with nobody elected after it."""
+    now = timezone.now()
+    today = timezone.localdate()
+    for slug, days in (("river-road-220", (45, 70)), ("oak-avenue-block", (38,))):
+        institution = institutions.get(slug)
+        if institution is None:
+            continue
+        for n, ago in enumerate(days):
+            concern = Concern.objects.create(
+                institution=institution,
+                category="housing" if n % 2 == 0 else "safety",
+                place="The lobby" if n % 2 == 0 else "The back stairs",
+                description="The light has been out for weeks and nobody answers."
+                if n % 2 == 0
+                else "The lock on the back door is broken.",
+            )
+            Concern.objects.filter(pk=concern.pk).update(created_at=now - timedelta(days=ago))
+    oak = institutions.get("oak-avenue-block")
+    holder = (
+        Membership.objects.filter(institution=oak, left_at__isnull=True, verified_at__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if (
+        holder is not None
+        and not RoleTerm.objects.filter(membership__institution=oak, role="delegate").exists()
+    ):
+        RoleTerm.objects.create(
+            membership=holder,
+            role="delegate",
+            starts_on=today - timedelta(days=385),
+            ends_on=today - timedelta(days=20),
+        )
 
 
 def _descriptions(chapter: Chapter, rng: Random) -> None:

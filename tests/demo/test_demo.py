@@ -124,6 +124,24 @@ def test_demo_loads_a_chapter_with_every_kind_of_institution_and_is_safe_to_reru
     analysis = OpinionAnalysis.objects.order_by("-pk").first()
     assert analysis is not None and analysis.result["k"] >= 2
 
+    # The hub: every institution on the map with its health; every chart has something.
+    from bloc.hub.models import ChapterFigures, InstitutionFigures
+
+    figures = list(InstitutionFigures.objects.all())
+    assert len(figures) == Institution.objects.count()
+    assert all(f.area for f in figures)
+    codes = {r["code"] for f in figures for r in f.reasons}
+    assert {"charter_distance", "irregular_meetings", "old_concerns", "overdue_rotations"} <= codes
+    chapter_figures = ChapterFigures.objects.get()
+    members = chapter_figures.growth["overall"]["members"]
+    assert len(members) == 52 and members[0] < members[-1]
+    for dimension in ("tenure", "age_band", "language"):
+        reported = [
+            source["activities"]["any"]["index"]
+            for source in chapter_figures.equity["dimensions"][dimension]["sources"].values()
+        ]
+        assert any(index is not None for index in reported), dimension
+
     counts = (
         User.objects.count(),
         Membership.objects.count(),
