@@ -36,7 +36,6 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bloc.core import terms
 from bloc.core.bylaws import BylawsSettings, parse_settings
 from bloc.core.charter import MAX_SCORE_UNITS, Assessment, Practice, assess
 from bloc.core.health import Health, HealthInput, health
@@ -84,59 +83,19 @@ class _CharterFacts:
     terms: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _practice(facts: _CharterFacts, today: date, waiting_days: int, recall_days: int) -> Practice:
+def _practice(facts: _CharterFacts, today: date) -> Practice:
     """``bloc.membership.charter.charter_practice`` on facts read for every institution
-    at once (same rule, step by step)."""
-    settings = facts.settings
-    rows = []
-    for raw in facts.terms:
-        row = dict(raw)
-        row["last_day"] = row["ended_on"] or row["ends_on"]
-        if row["membership__left_at"] is not None:
-            row["last_day"] = min(row["last_day"], timezone.localdate(row["membership__left_at"]))
-        row["term"] = terms.Term(starts_on=row["starts_on"], last_day=row["last_day"])
-        rows.append(row)
-    rows = [row for row in rows if row["term"].served]
-    held: dict[tuple[int, str], list[terms.Term]] = {}
-    for row in rows:
-        held.setdefault((row["membership__user_id"], row["role"]), []).append(row["term"])
-    past_limit = too_long = 0
-    for row in rows:
-        if not row["starts_on"] <= today < row["last_day"]:
-            continue
-        if settings.term_limit is not None:
-            others = [
-                t for t in held[(row["membership__user_id"], row["role"])] if t != row["term"]
-            ]
-            run = terms.consecutive_terms(others, row["starts_on"]) + 1
-            past_limit += run > settings.term_limit
-        if settings.term_months is not None:
-            too_long += row["ends_on"] > terms.add_months(row["starts_on"], settings.term_months)
-    unfilled = 0
-    vacancy_since = today - timedelta(days=_vacancy_grace_days())
-    for role in settings.roles:
-        role_rows = [r for r in rows if r["role"] == role]
-        if not role_rows:
-            continue
-        taken = any(r["last_day"] > today for r in role_rows)
-        last = max(r["last_day"] for r in role_rows)
-        unfilled += not taken and last < vacancy_since
-    return Practice(
-        verified_members=facts.verified,
-        residents_waiting=facts.waiting,
-        waiting_days=waiting_days,
-        roles_past_limit=past_limit,
-        terms_too_long=too_long,
-        roles_unfilled=unfilled,
-        recalls_stalled=facts.stalled,
-        recall_days=recall_days,
+    at once: the same rule (``practice_of``), other reads."""
+    from bloc.membership.charter import practice_of
+
+    return practice_of(
+        settings=facts.settings,
+        term_rows=facts.terms,
+        verified=facts.verified,
+        waiting=facts.waiting,
+        stalled=facts.stalled,
+        today=today,
     )
-
-
-def _vacancy_grace_days() -> int:
-    from bloc.membership.charter import VACANCY_GRACE_DAYS
-
-    return VACANCY_GRACE_DAYS
 
 
 def charter_assessments(
@@ -193,10 +152,7 @@ def _charter(
     for row in _term_rows(chapter):
         if row["membership__institution_id"] in facts:
             facts[row["membership__institution_id"]].terms.append(row)
-    return {
-        pk: (f, assess(f.settings, _practice(f, today, WAITING_DAYS, RECALL_DAYS)))
-        for pk, f in facts.items()
-    }
+    return {pk: (f, assess(f.settings, _practice(f, today))) for pk, f in facts.items()}
 
 
 def _term_rows(chapter: Chapter) -> list[dict[str, Any]]:

@@ -329,6 +329,30 @@ def charter_practice(
             "ended_on",
         )
     )
+    return practice_of(
+        settings=settings,
+        term_rows=rows,
+        verified=verified,
+        waiting=waiting,
+        stalled=stalled,
+        today=today,
+    )
+
+
+def practice_of(
+    *,
+    settings: BylawsSettings,
+    term_rows: list[dict[str, Any]],
+    verified: int,
+    waiting: int,
+    stalled: int,
+    today: date,
+) -> Practice:
+    """The ``Practice`` from facts already read: the institution's role terms (rows of
+    membership__user_id, membership__left_at, role, starts_on, ends_on, ended_on) and
+    its counts. The hub reads these facts for every institution at once and calls this,
+    so both count practice by the same rule."""
+    rows = [dict(row) for row in term_rows]
     for row in rows:
         # A term's last day: cut short, or its planned end, or the day its holder left.
         row["last_day"] = row["ended_on"] or row["ends_on"]
