@@ -33,21 +33,18 @@ import argparse
 import json
 import math
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from random import Random
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from dbrun import postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
 
 from bloc.core import confederation as core  # noqa: E402
 
@@ -439,47 +436,6 @@ def send_down() -> dict[str, Any]:
 # --- the parent: the core row, then one child per database ----------------------------
 
 
-def run_child(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any] | None:
-    command = [sys.executable, os.path.abspath(__file__), "--child", "--repeat", str(args.repeat)]
-    if args.small:
-        command.append("--small")
-    print(f"{label}: writing the rows...", file=sys.stderr, flush=True)
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode != 0 or not lines:
-        print(f"{label}: the child failed (exit {done.returncode})", file=sys.stderr)
-        return None
-    return json.loads(lines[-1][len("RESULT ") :])
-
-
-def sqlite_run(args: argparse.Namespace) -> dict[str, Any] | None:
-    data_dir = tempfile.mkdtemp(prefix="bloc-bench-confed-")
-    env = {**os.environ, "BLOC_DATA_DIR": data_dir}
-    env.pop("DATABASE_URL", None)
-    try:
-        return run_child("sqlite", env, args)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def postgres_run(url: str, args: argparse.Namespace) -> dict[str, Any] | None:
-    import psycopg
-
-    name = f"bloc_bench_confed_{uuid.uuid4().hex[:8]}"
-    parts = urlsplit(url)
-    scratch = urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    data_dir = tempfile.mkdtemp(prefix="bloc-bench-confed-")
-    try:
-        return run_child("postgresql", {**os.environ, "DATABASE_URL": scratch,
-                                        "BLOC_DATA_DIR": data_dir}, args)  # fmt: skip
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="400 assemblies, 20,000 members")
@@ -515,11 +471,12 @@ def main() -> None:
     rows: list[tuple[str, str, str, str, str]] = [
         ("core roll_up, in memory", "-", f"{core_s:.3f}", "-", "< 0.5 s"),
     ]
+    child_args = ["--repeat", str(args.repeat)] + (["--small"] if args.small else [])
     runs: list[tuple[str, dict[str, Any] | None]] = []
     if not args.no_sqlite:
-        runs.append(("sqlite", sqlite_run(args)))
+        runs.append(("sqlite", sqlite_run(__file__, "confed", child_args)))
     if args.pg:
-        runs.append(("postgresql", postgres_run(args.pg, args)))
+        runs.append(("postgresql", postgres_run(__file__, "confed", args.pg, child_args)))
     for label, out in runs:
         if out is None:
             rows.append(("(failed: see above)", label, "-", "-", ""))

@@ -38,21 +38,18 @@ import json
 import logging
 import math
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from dbrun import postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
 
 SEED = 0
 KINDS = (
@@ -390,46 +387,6 @@ def child(shape: Shape, repeat: int) -> dict[str, Any]:
     return out
 
 
-def run_child(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any] | None:
-    command = [sys.executable, os.path.abspath(__file__), "--child", "--repeat", str(args.repeat)]
-    if args.small:
-        command.append("--small")
-    print(f"{label}: writing the rows...", file=sys.stderr, flush=True)
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode != 0 or not lines:
-        print(f"{label}: the child failed (exit {done.returncode})", file=sys.stderr)
-        return None
-    return json.loads(lines[-1][len("RESULT ") :])
-
-
-def sqlite_run(args: argparse.Namespace) -> dict[str, Any] | None:
-    data_dir = tempfile.mkdtemp(prefix="bloc-bench-hub-")
-    env = {**os.environ, "BLOC_DATA_DIR": data_dir}
-    env.pop("DATABASE_URL", None)
-    try:
-        return run_child("sqlite", env, args)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def postgres_run(url: str, args: argparse.Namespace) -> dict[str, Any] | None:
-    import psycopg
-
-    name = f"bloc_bench_hub_{uuid.uuid4().hex[:8]}"
-    scratch = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    data_dir = tempfile.mkdtemp(prefix="bloc-bench-hub-")
-    try:
-        env = {**os.environ, "DATABASE_URL": scratch, "BLOC_DATA_DIR": data_dir}
-        return run_child("postgresql", env, args)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--small", action="store_true", help="200 institutions, 20,000 members")
@@ -444,11 +401,12 @@ def main() -> None:
         print("RESULT " + json.dumps(child(shape, args.repeat)), flush=True)
         return
 
+    child_args = ["--repeat", str(args.repeat)] + (["--small"] if args.small else [])
     runs: list[tuple[str, dict[str, Any] | None]] = []
     if not args.no_sqlite:
-        runs.append(("sqlite", sqlite_run(args)))
+        runs.append(("sqlite", sqlite_run(__file__, "hub", child_args)))
     if args.pg:
-        runs.append(("postgresql", postgres_run(args.pg, args)))
+        runs.append(("postgresql", postgres_run(__file__, "hub", args.pg, child_args)))
     print(f"Chapter (seed {SEED}): {shape.institutions:,} institutions, "
           f"{shape.members:,} members, a year of activity")  # fmt: skip
     print(f"\n{'what':<28}{'database':<12}{'seconds':>9}{'queries':>9}{'KB':>8}  target")
