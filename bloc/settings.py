@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bloc.listening",
     "bloc.hub",
     "bloc.demo",
+    "bloc.backups",
 ]
 
 MIDDLEWARE = [
