@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bloc.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,6 +133,12 @@ BLOC_LOGIN_FAILURE_WINDOW = env_int("BLOC_LOGIN_FAILURE_WINDOW", 15 * 60)
 BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT = env_int("BLOC_LETTER_CODE_FAILURES_PER_ACCOUNT", 5)
 BLOC_LETTER_CODE_FAILURES_PER_IP = env_int("BLOC_LETTER_CODE_FAILURES_PER_IP", 20)
 BLOC_LETTER_CODE_FAILURE_WINDOW = env_int("BLOC_LETTER_CODE_FAILURE_WINDOW", 60 * 60)
+# Sign-ups allowed per address in the window (people share addresses: be generous).
+BLOC_SIGNUPS_PER_IP = env_int("BLOC_SIGNUPS_PER_IP", 10)
+BLOC_SIGNUP_WINDOW = env_int("BLOC_SIGNUP_WINDOW", 60 * 60)
+# Votes (polls and budgets together) one account may cast in the window: stops scripts only.
+BLOC_VOTES_PER_ACCOUNT = env_int("BLOC_VOTES_PER_ACCOUNT", 30)
+BLOC_VOTE_WINDOW = env_int("BLOC_VOTE_WINDOW", 60)
 # Number of reverse proxies in front of bloc whose X-Forwarded-For we trust.
 BLOC_TRUSTED_PROXIES = env_int("BLOC_TRUSTED_PROXIES", 0)
 
@@ -188,11 +195,17 @@ LANGUAGE_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("BLOC_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+# Preloading commits the whole domain (every subdomain, for good) to HTTPS in browsers:
+# the operator's decision, so off unless asked, and `check --deploy` not told otherwise.
+SECURE_HSTS_PRELOAD = SECURE and env_bool("BLOC_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BLOC_TRUSTED_PROXIES else None
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The Content Security Policy (bloc.security) needs no setting: it follows BLOC_MAP_TILES.
 
 LOGGING = {
     "version": 1,

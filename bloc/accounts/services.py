@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bloc import permissions
 from bloc.accounts import throttling
@@ -22,6 +23,8 @@ from bloc.core.errors import Conflict, NotFound, Throttled, ValidationFailed
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 TOKEN_PREFIX = "bloc_"  # noqa: S105 - a marker, not a secret
 LOGIN_SCOPE = "login"
+SIGNUP_SCOPE = "signup"
+VOTE_SCOPE = "vote"
 
 
 def _clean_language(language: str) -> str:
@@ -101,8 +104,17 @@ def user_signup(
     full_name: str,
     preferred_language: str = "en",
     address: str = "",
+    ip: str | None = None,
 ) -> User:
-    """Create a person's own account. The email address is their login."""
+    """Create a person's own account. The email address is their login.
+
+    ``ip``, the client's address, is given by the front doors people use: each
+    address may try ``BLOC_SIGNUPS_PER_IP`` sign-ups per window (accounts made or
+    refused as taken). Over the limit the service refuses (``Throttled``) and
+    writes nothing.
+    """
+    if ip is not None:
+        _signup_check_rate(ip)
     email = _clean_email(email)
     full_name = _clean_name(full_name)
     preferred_language = _clean_language(preferred_language)
@@ -114,6 +126,8 @@ def user_signup(
         raise ValidationFailed(
             _("Choose a stronger password."), fields={"password": list(exc.messages)}
         ) from None
+    if ip is not None:
+        throttling.record_attempt(SIGNUP_SCOPE, f"ip:{ip}", settings.BLOC_SIGNUP_WINDOW)
     # The person signs themselves up: the log names them, not the visitor they were.
     return _user_create(
         actor=None,
@@ -124,6 +138,43 @@ def user_signup(
         preferred_language=preferred_language,
         address=address,
     )
+
+
+def _wait_message(window_seconds: int) -> str:
+    minutes = max(1, window_seconds // 60)
+    return ngettext(
+        "Please wait a minute and try again.",
+        "Please wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _signup_check_rate(ip: str) -> None:
+    limit = throttling.Limit(f"ip:{ip}", settings.BLOC_SIGNUPS_PER_IP)
+    if throttling.is_throttled(SIGNUP_SCOPE, [limit], settings.BLOC_SIGNUP_WINDOW):
+        raise Throttled(
+            _("Too many sign-ups from your address. %(wait)s")
+            % {"wait": _wait_message(settings.BLOC_SIGNUP_WINDOW)},
+            code="signup_throttled",
+        )
+
+
+def vote_check_rate(*, actor: object) -> None:
+    """Refuse a vote when ``actor`` cast ``BLOC_VOTES_PER_ACCOUNT`` votes (polls and
+    budgets together) within ``BLOC_VOTE_WINDOW`` seconds: a person never does, a
+    script does. Called by the voting services before they write anything."""
+    limit = throttling.Limit(f"account:{actor.pk}", settings.BLOC_VOTES_PER_ACCOUNT)  # type: ignore[attr-defined]
+    if throttling.is_throttled(VOTE_SCOPE, [limit], settings.BLOC_VOTE_WINDOW):
+        raise Throttled(
+            _("Too many votes in a short time. %(wait)s")
+            % {"wait": _wait_message(settings.BLOC_VOTE_WINDOW)},
+            code="vote_throttled",
+        )
+
+
+def vote_record_rate(*, actor: object) -> None:
+    """Count a vote cast by ``actor`` (in the vote's own transaction)."""
+    throttling.record_attempt(VOTE_SCOPE, f"account:{actor.pk}", settings.BLOC_VOTE_WINDOW)  # type: ignore[attr-defined]
 
 
 def resident_register(

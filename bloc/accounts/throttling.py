@@ -1,4 +1,5 @@
-"""Rate limits on failed attempts (logins now; residency codes later).
+"""Rate limits: on failed attempts (logins, codes) and on things done too often
+(sign-ups per address, votes per account).
 
 A limit is counted over a sliding window in the database, per key: the
 account tried, and the client's address. Success does not erase failures
@@ -37,6 +38,19 @@ def is_throttled(scope: str, limits: list[Limit], window_seconds: int) -> bool:
 def record_failure(scope: str, keys: list[str]) -> None:
     now = timezone.now()
     ThrottleAttempt.objects.bulk_create(ThrottleAttempt(scope=scope, key=k, at=now) for k in keys)
+
+
+def record_attempt(scope: str, key: str, window_seconds: int) -> None:
+    """Count one attempt for ``key``, and forget its attempts older than the window.
+
+    For limits on things done often (sign-ups, votes): each key keeps at most a
+    window's worth of marks, so the table does not grow with every vote ever cast.
+    """
+    now = timezone.now()
+    ThrottleAttempt.objects.filter(
+        scope=scope, key=key, at__lt=now - timedelta(seconds=window_seconds)
+    ).delete()
+    ThrottleAttempt.objects.create(scope=scope, key=key, at=now)
 
 
 def clear(scope: str, key: str) -> None:

@@ -24,6 +24,7 @@ from bloc.accounts.forms import (
     SignupForm,
     ThrottledLoginForm,
 )
+from bloc.accounts.throttling import client_ip
 from bloc.core.errors import DomainError
 from bloc.forms import add_domain_error
 
@@ -31,6 +32,7 @@ from bloc.forms import add_domain_error
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
+    throttled = False
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
@@ -42,9 +44,11 @@ def signup(request: HttpRequest) -> HttpResponse:
                     full_name=form.cleaned_data["full_name"],
                     preferred_language=form.cleaned_data["preferred_language"],
                     address=form.cleaned_data["address"],
+                    ip=client_ip(request),
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
+                throttled = exc.status == 429
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 translation.activate(user.preferred_language)
@@ -56,7 +60,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 return response
     else:
         form = SignupForm(initial={"preferred_language": translation.get_language()})
-    status = 422 if form.is_bound else 200
+    status = 429 if throttled else 422 if form.is_bound else 200
     return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 

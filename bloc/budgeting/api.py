@@ -649,7 +649,7 @@ def budget_vote(
     if refusal is not None:
         raise refusal
     _check_shape(budget, payload.ballot)
-    cast = svc.vote(actor=request.user, budget=budget, data=payload.ballot)
+    cast = svc.vote(actor=request.user, budget=budget, data=payload.ballot, limit_rate=True)
     return Status(201, BudgetVoteOut(receipt=cast.receipt, ballot=cast.content))
 
 

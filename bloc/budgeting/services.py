@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bloc import permissions
+from bloc.accounts.services import vote_check_rate, vote_record_rate
 from bloc.actors import SYSTEM
 from bloc.audit.services import audit_append
 from bloc.budgeting import selectors as sel
@@ -461,14 +462,22 @@ def _store(budget: Budget, user_id: int, channel: str, content: str) -> str:
     return receipt
 
 
-def vote(*, actor: Any, budget: Budget, data: Any) -> Cast:
-    """Cast ``actor``'s ballot; returns its receipt (shown once)."""
+def vote(*, actor: Any, budget: Budget, data: Any, limit_rate: bool = False) -> Cast:
+    """Cast ``actor``'s ballot; returns its receipt (shown once).
+
+    ``limit_rate`` as in ``bloc.decisions.voting.vote``: pages and API count the vote
+    against the account's limit, shared with polls.
+    """
     refusal = voting_refusal(budget=budget, actor=actor)
     if refusal is not None:
         raise refusal
+    if limit_rate:
+        vote_check_rate(actor=actor)
     content = check_ballot(budget=budget, data=data)
     with transaction.atomic():
         receipt = _store(budget, actor.pk, Channel.ONLINE, content)
+        if limit_rate:
+            vote_record_rate(actor=actor)
         # Who voted is recorded; what they voted, and their receipt, never with it.
         audit_append(actor=actor, action="budget.vote", subject=budget, data={"channel": "online"})
     return Cast(receipt, content)

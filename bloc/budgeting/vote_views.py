@@ -31,7 +31,7 @@ from bloc.budgeting.pabulib_import import budget_export
 from bloc.budgeting.page import budget_page
 from bloc.charts import bar_chart
 from bloc.core.budgeting import ballot as ballot_rules
-from bloc.core.errors import Conflict, PermissionDenied, ValidationFailed
+from bloc.core.errors import Conflict, PermissionDenied, Throttled, ValidationFailed
 from bloc.institutions.views import may, require_page
 from bloc.membership.models import Membership
 
@@ -159,8 +159,8 @@ def vote(request: HttpRequest, slug: str, budget_id: int) -> HttpResponse:
     projects = sel.on_ballot(budget=budget)
     data = ballot_data(budget, projects, request.POST)
     try:
-        cast = services.vote(actor=request.user, budget=budget, data=data)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        cast = services.vote(actor=request.user, budget=budget, data=data, limit_rate=True)
+    except (ValidationFailed, Conflict, PermissionDenied, Throttled) as exc:
         return _vote_page(request, budget, context, error=exc.message, data=data, status=exc.status)
     context.update(
         receipt=cast.receipt,

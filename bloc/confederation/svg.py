@@ -165,8 +165,10 @@ def council_tree(
     )
     height = max(len(rows), 1) * ROW + 2 * TOP
     svg = format_html(
-        '<svg role="img" aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
-        'style="max-width: {}px" class="council-tree" font-size="14" fill="{}" '
+        # Drawn up to one and a half times its own width, narrower on a small screen
+        # (.council-tree in bloc.css: no inline style, which the CSP forbids).
+        '<svg role="img" aria-labelledby="{} {}" viewBox="0 0 {} {}" width="{}" '
+        'class="council-tree" font-size="14" fill="{}" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title><desc id="{}">{}</desc>'
         "{}</svg>",
         title_id,

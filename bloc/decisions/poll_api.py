@@ -215,7 +215,7 @@ def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> PollDetailOut:
 @router.post("/{slug}/polls/{poll_id}/vote", response=VoteOut, summary="Vote")
 def poll_vote(request: HttpRequest, slug: str, poll_id: int, payload: VoteIn) -> VoteOut:
     poll = _poll(request, slug, poll_id)
-    cast = voting.vote(actor=request.user, poll=poll, data=payload.ballot)
+    cast = voting.vote(actor=request.user, poll=poll, data=payload.ballot, limit_rate=True)
     return VoteOut(receipt=cast.receipt, ballot=cast.content, changed=cast.changed)
 
 

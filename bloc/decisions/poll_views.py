@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bloc import permissions
 from bloc.charts import bar_chart
 from bloc.core import proposals as proposal_rules
-from bloc.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from bloc.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+    ValidationFailed,
+)
 from bloc.decisions import poll_selectors as selectors
 from bloc.decisions.models import Poll
 from bloc.decisions.poll_forms import PollCreateForm, ballot_data, ballot_options
@@ -139,8 +146,8 @@ def poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     spec = spec_of(poll)
     data = ballot_data(spec.kind, request.POST, len(spec.options))
     try:
-        cast = vote(actor=request.user, poll=poll, data=data)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        cast = vote(actor=request.user, poll=poll, data=data, limit_rate=True)
+    except (ValidationFailed, Conflict, PermissionDenied, Throttled) as exc:
         return _detail(request, institution, poll, error=exc.message, data=data, status=exc.status)
     context = {
         "institution": institution,

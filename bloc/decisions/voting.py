@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bloc.accounts.services import vote_check_rate, vote_record_rate
 from bloc.audit.services import audit_append
 from bloc.core import ballot_entry, proposals
 from bloc.core.ballot_entry import APPROVAL, CHOICE, RANKED, BallotForm, BallotProblem
@@ -135,12 +136,19 @@ def voting_refusal(poll: Poll, actor: object) -> PermissionDenied | Conflict | N
     return None
 
 
-def vote(*, actor: object, poll: Poll, data: Any) -> Cast:
-    """Cast (or, where allowed, change) ``actor``'s ballot; returns its receipt."""
+def vote(*, actor: object, poll: Poll, data: Any, limit_rate: bool = False) -> Cast:
+    """Cast (or, where allowed, change) ``actor``'s ballot; returns its receipt.
+
+    ``limit_rate``: the front doors people and scripts use (pages, API) count the
+    vote against the account's limit (``vote_check_rate``), refused with
+    ``Throttled`` before anything is written; the demo loader and tests do not.
+    """
     poll_sync(poll)
     refusal = voting_refusal(poll, actor)
     if refusal is not None:
         raise refusal
+    if limit_rate:
+        vote_check_rate(actor=actor)
     form = spec_of(poll).form()
     content = check_ballot(form, data)
     nonce = secrets.token_bytes(16)
@@ -152,6 +160,9 @@ def vote(*, actor: object, poll: Poll, data: Any) -> Cast:
         locked = Poll.objects.select_for_update().get(pk=poll.pk)
         if phase(locked) != proposals.OPEN:
             raise Conflict(_("Voting has closed."), code="poll_closed")
+        if limit_rate:
+            # Rolled back with the vote if it is refused (already voted ...).
+            vote_record_rate(actor=actor)
         try:
             with transaction.atomic():
                 Participation.objects.create(poll=poll, user_id=user_id, channel=Channel.ONLINE)

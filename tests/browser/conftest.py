@@ -316,10 +316,31 @@ def _new_page(browser: Any, server: Server, *, javascript: bool) -> Iterator[Any
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.bloc_javascript = javascript  # check_page runs axe only where scripts run
+    # Chromium reports what the Content Security Policy blocks in the console:
+    # check_page fails on it at once, and the test fails at teardown otherwise.
+    page.bloc_csp_violations = violations = []
+    context.on("console", lambda message: _note_csp_violation(violations, message))
     try:
         yield page
     finally:
         context.close()
+    if violations:
+        pytest.fail(_csp_report(violations), pytrace=False)
+
+
+_CSP_MARKERS = ("Content Security Policy", "Refused to")
+
+
+def _note_csp_violation(violations: list[str], message: Any) -> None:
+    text = message.text
+    if any(marker in text for marker in _CSP_MARKERS):
+        violations.append(f"{message.page.url if message.page else '?'}: {text}")
+
+
+def _csp_report(violations: list[str]) -> str:
+    return "the Content Security Policy blocked something:\n" + "\n".join(
+        f"- {v}" for v in violations
+    )
 
 
 @pytest.fixture
@@ -341,17 +362,25 @@ def another_page(browser: Any, bloc_server: Server) -> Iterator[Any]:
     Each call opens a fresh 360 px wide context (no cookies); all close after the test.
     """
     opened: list[Iterator[Any]] = []
+    violations: list[str] = []
 
     def open_page(*, javascript: bool = True) -> Any:
         pages = _new_page(browser, bloc_server, javascript=javascript)
         opened.append(pages)
-        return next(pages)
+        page = next(pages)
+        violations_seen.append(page.bloc_csp_violations)
+        return page
 
+    violations_seen: list[list[str]] = []
     try:
         yield open_page
     finally:
         for pages in reversed(opened):
             pages.close()  # runs _new_page's finally: closes the context
+    for seen in violations_seen:
+        violations.extend(seen)
+    if violations:
+        pytest.fail(_csp_report(violations), pytrace=False)
 
 
 # --- checks run on every page -----------------------------------------------
@@ -432,9 +461,13 @@ def check_page(axe_js: Path) -> Any:
     references, and every serious or critical axe violation with its nodes.
     """
 
+    axe_source = axe_js.read_text()
+
     def check(page: Any, *, axe: bool = True) -> None:
         page.wait_for_load_state("load")
         where = page.url
+        violations = getattr(page, "bloc_csp_violations", [])
+        assert not violations, _csp_report(violations)
         javascript = getattr(page, "bloc_javascript", True)
         facts = page.evaluate(_LAYOUT_JS, javascript)
         assert not facts["broken"], f"{where}: these did not load: {facts['broken']}"
@@ -449,7 +482,9 @@ def check_page(axe_js: Path) -> Any:
             f"{where}: ARIA attributes point at ids that do not exist: {facts['missingRefs']}"
         )
         if axe and javascript:
-            page.add_script_tag(path=str(axe_js))
+            # Evaluated through the DevTools protocol, which the page's CSP does not
+            # govern (an injected <script> would itself be a violation).
+            page.evaluate(axe_source)
             violations = page.evaluate(_AXE_JS, AXE_TAGS)
             failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
             for violation in violations:
