@@ -80,3 +80,13 @@ def test_no_page_template_has_inline_script_or_style(template):
     assert "javascript:" not in text, where
     assert "<style" not in text, f"{where}: move the <style> to a CSS file"
     assert not re.search(r"\sstyle\s*=", text), f"{where}: use a CSS class, not style="
+
+
+def test_no_python_module_builds_an_inline_style_or_handler():
+    for module in sorted(TEMPLATES.glob("**/*.py")):
+        if "migrations" in module.parts:
+            continue
+        text = module.read_text()
+        where = module.relative_to(TEMPLATES)
+        assert not re.search(r"""\sstyle=["'{]|["']style["']\s*:""", text), where
+        assert not re.search(r"""\son[a-z]+=["'{]""", text), where

@@ -24,8 +24,8 @@ class MultiplePhotoField(forms.FileField):
         kwargs.setdefault(
             "widget",
             MultiplePhotoInput(
-                # Inline until bloc.css styles file inputs: no wider than a phone's screen.
-                attrs={"accept": "image/jpeg,image/png,image/webp", "style": "max-width: 100%"}
+                # No wider than a phone's screen: input[type="file"] in bloc.css.
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
             ),
         )
         super().__init__(*args, **kwargs)
