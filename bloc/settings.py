@@ -179,7 +179,13 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # After collectstatic (production), a gzip and a Brotli copy of each file beside it,
+    # which WhiteNoise serves to browsers that accept them.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if env_bool("BLOC_COLLECTED_STATIC", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 # Serve straight from the apps' static folders when collectstatic was not run
 # (the quick start); production runs collectstatic and sets BLOC_COLLECTED_STATIC.

@@ -81,7 +81,8 @@ def test_member_votes_over_slow_3g_on_a_narrow_phone(
 
     # Then the ballot page has loaded within the bound, over the throttled network
     timing = page.evaluate(_NAVIGATION_TIMING)
-    assert timing["response"] >= SLOW_3G["latency"] * 0.9, (
+    # Half the latency at least: unthrottled, the HTML comes in a few ms.
+    assert timing["response"] >= SLOW_3G["latency"] / 2, (
         f"the page's HTML arrived in {timing['response']:.0f} ms: the network was not "
         f"throttled to {SLOW_3G['latency']} ms of latency"
     )
