@@ -718,8 +718,9 @@ def _svg(
     for row, rings in shapes:
         cls = f"c{row.band.index}" if row.band else "c0"  # short: 5,000 of them
         out.append(
-            f'<a href="{escape(row.url)}"><path class="{cls}" d="{projection.path(rings)}">'
-            f"<title>{escape(row.name)}: {escape(row.value_text)}</title></path></a>"
+            # No link on the area: an image holds no controls (the table's rows link).
+            f'<path class="{cls}" d="{projection.path(rings)}">'
+            f"<title>{escape(row.name)}: {escape(row.value_text)}</title></path>"
         )
     out.append("</g>")
     if councils:
