@@ -29,7 +29,6 @@ in a child process of this script, so Django is set up once per database.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -44,7 +43,7 @@ from typing import Any
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from dbrun import postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
+from dbrun import arguments, postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
 
 from bloc.core import confederation as core  # noqa: E402
 
@@ -437,14 +436,12 @@ def send_down() -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="400 assemblies, 20,000 members")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per timing (the median)")
-    parser.add_argument("--pg", default=os.environ.get("BLOC_BENCH_PG"),
-                        help="a PostgreSQL server's URL (default: BLOC_BENCH_PG)")  # fmt: skip
-    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(
+        __doc__,
+        small="400 assemblies, 20,000 members",
+        repeat=5,
+        repeat_help="runs per timing (the median)",
+    )
     shape = SMALL if args.small else FULL
 
     if args.child:
@@ -471,7 +468,7 @@ def main() -> None:
     rows: list[tuple[str, str, str, str, str]] = [
         ("core roll_up, in memory", "-", f"{core_s:.3f}", "-", "< 0.5 s"),
     ]
-    child_args = ["--repeat", str(args.repeat)] + (["--small"] if args.small else [])
+    child_args = args.child_args
     runs: list[tuple[str, dict[str, Any] | None]] = []
     if not args.no_sqlite:
         runs.append(("sqlite", sqlite_run(__file__, "confed", child_args)))

@@ -58,3 +58,20 @@ def postgres_run(script: str, name: str, url: str, args: list[str]) -> dict[str,
         shutil.rmtree(data_dir, ignore_errors=True)
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def arguments(doc: str | None, *, small: str, repeat: int, repeat_help: str) -> Any:
+    """The command line every such bench takes: --small, --repeat, --pg, --no-sqlite, and
+    the hidden --child its own child processes get."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--small", action="store_true", help=small)
+    parser.add_argument("--repeat", type=int, default=repeat, help=repeat_help)
+    parser.add_argument("--pg", default=os.environ.get("BLOC_BENCH_PG"),
+                        help="a PostgreSQL server's URL (default: BLOC_BENCH_PG)")  # fmt: skip
+    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.child_args = ["--repeat", str(args.repeat)] + (["--small"] if args.small else [])
+    return args

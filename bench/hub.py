@@ -33,7 +33,6 @@ names a server: the script creates a scratch database there (the role needs CREA
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
@@ -49,7 +48,7 @@ from typing import Any
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from dbrun import postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
+from dbrun import arguments, postgres_run, sqlite_run  # noqa: E402  (bench/, beside this script)
 
 SEED = 0
 KINDS = (
@@ -388,20 +387,18 @@ def child(shape: Shape, repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="200 institutions, 20,000 members")
-    parser.add_argument("--repeat", type=int, default=3, help="reads per page (the median)")
-    parser.add_argument("--pg", default=os.environ.get("BLOC_BENCH_PG"),
-                        help="a PostgreSQL server's URL (default: BLOC_BENCH_PG)")  # fmt: skip
-    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(
+        __doc__,
+        small="200 institutions, 20,000 members",
+        repeat=3,
+        repeat_help="reads per page (the median)",
+    )
     shape = SMALL if args.small else FULL
     if args.child:
         print("RESULT " + json.dumps(child(shape, args.repeat)), flush=True)
         return
 
-    child_args = ["--repeat", str(args.repeat)] + (["--small"] if args.small else [])
+    child_args = args.child_args
     runs: list[tuple[str, dict[str, Any] | None]] = []
     if not args.no_sqlite:
         runs.append(("sqlite", sqlite_run(__file__, "hub", child_args)))
