@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bloc.accounts.middleware.PreferredLanguageMiddleware",
+    # Before any view or CSRF check reads the body (they do so in process_view).
+    "bloc.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -135,6 +137,8 @@ BLOC_LETTER_CODE_FAILURES_PER_IP = env_int("BLOC_LETTER_CODE_FAILURES_PER_IP", 2
 BLOC_LETTER_CODE_FAILURE_WINDOW = env_int("BLOC_LETTER_CODE_FAILURE_WINDOW", 60 * 60)
 # Sign-ups allowed per address in the window (people share addresses: be generous).
 BLOC_SIGNUPS_PER_IP = env_int("BLOC_SIGNUPS_PER_IP", 10)
+# The largest request body taken (four 5 MB photos, a 20 MB Pabulib file): bloc/request_limits.py
+BLOC_MAX_REQUEST_MB = env_int("BLOC_MAX_REQUEST_MB", 25)
 BLOC_SIGNUP_WINDOW = env_int("BLOC_SIGNUP_WINDOW", 60 * 60)
 # Votes (polls and budgets together) one account may cast in the window: stops scripts only.
 BLOC_VOTES_PER_ACCOUNT = env_int("BLOC_VOTES_PER_ACCOUNT", 30)
