@@ -36,6 +36,15 @@ def audit_append(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the write it records")
+    if connection.vendor == "postgresql":
+        # PostgreSQL checks Django's foreign keys (deferred) at commit, locking each row
+        # they point to (FOR KEY SHARE): after the head, the reverse of a writer that
+        # locks such a row (select_for_update, e.g. a meeting's queue) and then appends.
+        # The two would deadlock; so check what this transaction wrote so far now,
+        # before taking the head, and go back to checking at commit.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     head_row = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head_row is None:
         # The head row is made by a migration; only an emptied database (the
