@@ -1,13 +1,13 @@
 """Set up a voting burst on a real server's database: run as a script, not a test.
 
-    python -m tests.faults.fault_seed SLUG MEMBERS
+    python -m tests.faults.fault_seed MEMBERS SLUG [SLUG ...]
 
-with the server's environment (DATABASE_URL or BLOC_DATA_DIR). It makes an
-institution SLUG with MEMBERS verified members, an API token for each, and two
-open polls (a secret one and an open one), all through bloc's services as an
-administrator would, and prints what the voting clients need as one JSON line:
-``{"slug": ..., "secret_poll": ID, "open_poll": ID, "options": N,
-"voters": [{"id": USER_ID, "token": "bloc_..."}, ...]}``.
+with the server's environment (DATABASE_URL or BLOC_DATA_DIR). For each SLUG it
+makes an institution with MEMBERS verified members, an API token for each, and
+two open polls (a secret one and an open one), all through bloc's services as an
+administrator would, and prints what the voting clients need as one JSON line,
+by slug: ``{SLUG: {"slug": ..., "secret_poll": ID, "open_poll": ID, "options": N,
+"voters": [{"id": USER_ID, "token": "bloc_..."}, ...]}, ...}``.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    slug, members = argv[0], int(argv[1])
-    sys.stdout.write(json.dumps(seed(slug, members)) + "\n")
+    members, slugs = int(argv[0]), argv[1:]
+    sys.stdout.write(json.dumps({slug: seed(slug, members) for slug in slugs}) + "\n")
 
 
 if __name__ == "__main__":

@@ -102,9 +102,10 @@ def bloc(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Comp
     return result
 
 
-def seed(env: dict[str, str], slug: str, members: int) -> dict[str, Any]:
+def seed(env: dict[str, str], members: int, *slugs: str) -> dict[str, dict[str, Any]]:
+    """Institutions ``slugs``, each with ``members`` voters and two open polls (fault_seed)."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.faults.fault_seed", slug, str(members)],
+        [sys.executable, "-m", "tests.faults.fault_seed", str(members), *slugs],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -114,6 +115,22 @@ def seed(env: dict[str, str], slug: str, members: int) -> dict[str, Any]:
     if result.returncode != 0:
         pytest.fail(f"seeding failed:\n{result.stdout}\n{result.stderr}")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+class Phases:
+    """How long each step took, for the test's log line (never asserted)."""
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self.took: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        now = time.monotonic()
+        self.took[name] = self.took.get(name, 0.0) + now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.took.items())
 
 
 # --- the server -------------------------------------------------------------
@@ -320,7 +337,7 @@ RECEIPT_STORED = {
 @dataclass(frozen=True)
 class Job:
     voter: int
-    token: str
+    token: str = field(repr=False)
     poll: int
     secret: bool
     choice: int
@@ -550,8 +567,56 @@ def check_votes(reader: Reader, seeded: dict[str, Any], burst: Burst) -> dict[st
     return counts
 
 
-def audit_head(env: dict[str, str]) -> str:
-    return bloc(env, "audit", "head").stdout.split()[0]
+def audit_head(reader: Reader) -> str:
+    """The log's head as `bloc audit head` prints it (SEQ:HASH), to check against later."""
+    seq, digest = reader.rows("SELECT seq, hash FROM audit_audithead WHERE id = 1")[0]
+    return f"{seq}:{digest}"
+
+
+@dataclass
+class Outcome:
+    burst: Burst
+    acked_before_fault: int
+    counts: dict[str, int]
+
+
+def run_burst(
+    env: dict[str, str],
+    workdir: Path,
+    seeded: dict[str, Any],
+    fault: Callable[[AppServer, Burst], None],
+    phases: Phases,
+) -> Outcome:
+    """Start the server, cast every vote of ``seeded``, call ``fault`` once a third are
+    acknowledged, finish the burst, and check that no acknowledged vote was lost or
+    doubled and that the audit chain verifies."""
+    reader = Reader(env)
+    try:
+        head = audit_head(reader)
+        jobs = jobs_for(seeded)
+        with app_server(env, workdir) as server:
+            phases.mark("server start")
+            burst = Burst(server.url, seeded["slug"], jobs, lambda: Reader(env))
+            burst.start()
+            acked_before = burst.wait_for_acks(len(jobs) // 3)
+            assert acked_before < len(jobs), "the burst was over before the fault"
+            phases.mark("burst")
+            fault(server, burst)
+            phases.mark("fault")
+            burst.join()
+            phases.mark("burst")
+            assert server.process is not None and server.process.poll() is None
+        # The fault did land in the middle of the burst: tries failed, and votes were
+        # acknowledged both before it and after it.
+        assert burst.failed_attempts > 0, "no vote failed: the fault missed the burst"
+        assert 0 < acked_before < len(burst.acks)
+        counts = check_votes(reader, seeded, burst)
+        assert counts["secret_ballots"] == counts["open_ballots"] == len(seeded["voters"])
+    finally:
+        reader.close()
+    check_audit(env, head)
+    phases.mark("checks")
+    return Outcome(burst, acked_before, counts)
 
 
 def check_audit(env: dict[str, str], head_before: str) -> None:
