@@ -128,9 +128,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = Membership.objects.filter(institution=institution, left_at__isnull=True)
-        self.fields["owner"].choices = [
-            (m.user_id, m.user.full_name) for m in members.select_related("user")
-        ]
+        self.fields["owner"].choices = list(members.values_list("user_id", "user__full_name"))
 
 
 class EvidenceForm(forms.Form):
@@ -175,6 +173,7 @@ def _page(
     may_edit = may(request, "proposal.edit", proposal)
     may_comment = state != ProposalState.WITHDRAWN and may(request, "comment.create", institution)
     may_manage = may(request, "task.manage", proposal)
+    may_add_task = may_manage and state == ProposalState.ADOPTED
     ends_at = svc.discussion_ends_at(proposal)
     closes = {"closes_at": _week_ahead()}
     context = {
@@ -202,13 +201,15 @@ def _page(
         "may_moderate": may(request, "comment.moderate", institution),
         "may_amend": in_discussion and may(request, "amendment.create", institution),
         "may_decide_amendment": in_discussion and may(request, "amendment.decide", proposal),
-        "may_add_task": may_manage and state == ProposalState.ADOPTED,
+        "may_add_task": may_add_task,
         "may_carry_out": may_manage and state == ProposalState.ADOPTED,
         "comment_form": bound.get("comment_form") or CommentForm(initial={"stance": "for"}),
         "amendment_form": bound.get("amendment_form") or AmendmentForm(),
         "vote_form": bound.get("vote_form") or CloseForm(initial=closes, prefix="vote"),
         "amendment_close_default": closes["closes_at"],
-        "task_form": bound.get("task_form") or TaskForm(institution=institution),
+        # Made only when shown: its choices are every member of the institution.
+        "task_form": bound.get("task_form")
+        or (TaskForm(institution=institution) if may_add_task else None),
         "carry_out_form": bound.get("carry_out_form") or EvidenceForm(prefix="carry"),
         "stances": Stance.choices,
         "error": error,
