@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -372,7 +373,7 @@ class Burst:
     acks: dict[Job, Ack] = field(default_factory=dict)
     committed_unseen: set[Job] = field(default_factory=set)  # already_voted after a failure
     lost_answers: dict[Job, dict[str, Any]] = field(default_factory=dict)  # 200s not taken
-    failed_attempts: int = 0
+    failures: Counter[str] = field(default_factory=Counter)  # refused, cut, 5xx
     unexpected: list[str] = field(default_factory=list)
     gave_up: list[Job] = field(default_factory=list)
 
@@ -382,6 +383,11 @@ class Burst:
         self._next = 0
         self._workers: list[threading.Thread] = []
         self._deadline = 0.0
+        self._stop = threading.Event()
+
+    @property
+    def failed_attempts(self) -> int:
+        return sum(self.failures.values())
 
     def start(self) -> None:
         self._deadline = time.monotonic() + BURST_TIMEOUT
@@ -406,9 +412,14 @@ class Burst:
         for worker in self._workers:
             worker.join(timeout=max(1.0, self._deadline - time.monotonic() + 5))
 
+    def stop(self) -> None:
+        """End the burst early (a failing test): the clients stop trying."""
+        self._stop.set()
+        self.join()
+
     def _take(self) -> Job | None:
         with self._lock:
-            if self._next >= len(self.jobs):
+            if self._stop.is_set() or self._next >= len(self.jobs):
                 return None
             job = self.jobs[self._next]
             self._next += 1
@@ -431,13 +442,15 @@ class Burst:
     def _cast(self, job: Job, reader: Reader) -> None:
         path = f"/api/v1/institutions/{self.slug}/polls/{job.poll}/vote"
         failed_before = False
-        while time.monotonic() < self._deadline:
+        while time.monotonic() < self._deadline and not self._stop.is_set():
             try:
                 status, body = request(
                     self.base_url, "POST", path, body={"ballot": job.choice}, token=job.token
                 )
+            except ConnectionRefusedError:
+                status, body = 0, "refused"  # no server on the port: not acknowledged
             except (OSError, http.client.HTTPException):
-                status, body = 0, None  # refused, reset or cut off: not acknowledged
+                status, body = 0, "cut"  # reset or cut off mid-request: not acknowledged
             if status == 200 and job.lose_first_answer and not failed_before:
                 with self._lock:
                     self.lost_answers[job] = body
@@ -460,7 +473,7 @@ class Burst:
                 return
             if status == 0 or status >= 500:
                 with self._lock:
-                    self.failed_attempts += 1
+                    self.failures[body if status == 0 else "5xx"] += 1
                 failed_before = True
                 time.sleep(0.1)
                 continue
@@ -563,7 +576,7 @@ def check_votes(reader: Reader, seeded: dict[str, Any], burst: Burst) -> dict[st
     counts["acknowledged"] = len(burst.acks)
     counts["answers_lost"] = len(burst.lost_answers)
     counts["committed_unseen"] = len(burst.committed_unseen)
-    counts["failed_attempts"] = burst.failed_attempts
+    counts.update({f"failed_{why}": n for why, n in sorted(burst.failures.items())})
     return counts
 
 
@@ -598,13 +611,16 @@ def run_burst(
             phases.mark("server start")
             burst = Burst(server.url, seeded["slug"], jobs, lambda: Reader(env))
             burst.start()
-            acked_before = burst.wait_for_acks(len(jobs) // 3)
-            assert acked_before < len(jobs), "the burst was over before the fault"
-            phases.mark("burst")
-            fault(server, burst)
-            phases.mark("fault")
-            burst.join()
-            phases.mark("burst")
+            try:
+                acked_before = burst.wait_for_acks(len(jobs) // 3)
+                assert acked_before < len(jobs), "the burst was over before the fault"
+                phases.mark("burst")
+                fault(server, burst)
+                phases.mark("fault")
+                burst.join()
+                phases.mark("burst")
+            finally:
+                burst.stop()
             assert server.process is not None and server.process.poll() is None
         # The fault did land in the middle of the burst: tries failed, and votes were
         # acknowledged both before it and after it.

@@ -58,6 +58,7 @@ def test_app_server_sigkill_mid_burst(cluster: Cluster, tmp_path: Path) -> None:
     def kill_and_restart(server: faultkit.AppServer, burst: faultkit.Burst) -> None:
         server.kill()  # master and workers at once, their connections cut mid-transaction
         server.start()
+        assert burst.failures["cut"] > 0, "the kill cut no request short"
 
     outcome = faultkit.run_burst(
         cluster.env, tmp_path, cluster.seeded["kill"], kill_and_restart, phases

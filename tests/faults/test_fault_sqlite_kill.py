@@ -33,6 +33,7 @@ def test_sigkill_mid_burst_loses_no_acknowledged_vote(tmp_path: Path) -> None:
     def kill_and_restart(server: faultkit.AppServer, burst: faultkit.Burst) -> None:
         server.kill()  # master and workers at once, some of them mid-write
         server.start()  # same port, same database file
+        assert burst.failures["cut"] > 0, "the kill cut no request short"
 
     outcome = faultkit.run_burst(env, tmp_path, seeded, kill_and_restart, phases)
 
