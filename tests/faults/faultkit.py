@@ -5,14 +5,19 @@ institution with many members and two open polls (``fault_seed``), and lets a
 few client threads cast every member's vote in both polls through the API. Mid-
 burst it breaks something (SIGKILL to the server's whole process group, or an
 immediate PostgreSQL restart), puts it back, and lets the clients finish: a vote
-that was not acknowledged is retried, as a person or a script would.
+that was not acknowledged is tried again, as a person or a script would. For one
+voter in six the first answer is "lost" on purpose (read, then ignored, as by a
+phone that lost its signal), so a retry of a vote that did count happens in every
+run, not only when the fault happens to land between commit and answer.
 
-Then ``check_votes`` reads the database directly and asserts what a voter
-relies on: every acknowledged vote is there exactly as acknowledged (its receipt
-among the stored ballots), no member has two ballots, each poll has as many
-ballots as participations and as many ``poll.vote`` audit events, and
-``bloc audit verify`` passes against the head copied before the burst.
-"""
+Each acknowledged ballot must already be readable from the database when its
+answer arrives (acknowledged after commit, never before). After the burst,
+``check_votes`` reads the database directly and asserts what a voter relies on:
+every acknowledged vote is there exactly as acknowledged (its receipt among the
+stored ballots), a retried vote is refused or replaces the member's ballot and is
+never a second one, each poll has as many ballots as participations and as many
+``poll.vote`` audit events, and ``bloc audit verify`` passes against the head
+read before the burst."""
 
 from __future__ import annotations
 
