@@ -89,7 +89,7 @@ class BylawsIn(Schema):
 
 @router.get("/{slug}", response=InstitutionDetail, auth=optional_auth, summary="One institution")
 def institution_detail(request: HttpRequest, slug: str) -> object:
-    return selectors.institution_get(slug=slug)
+    return selectors.institution_get(slug=slug, counts=True)
 
 
 @router.patch("/{slug}", response=InstitutionDetail, summary="Edit an institution")
@@ -98,7 +98,7 @@ def institution_update(request: HttpRequest, slug: str, payload: InstitutionPatc
     services.institution_update(
         actor=request.user, institution=institution, **payload.model_dump(exclude_unset=True)
     )
-    return selectors.institution_get(slug=slug)
+    return selectors.institution_get(slug=slug, counts=True)
 
 
 @router.put("/{slug}/area", response=InstitutionDetail, summary="Set the area")
@@ -111,7 +111,7 @@ def area_set(request: HttpRequest, slug: str, payload: AreaIn) -> object:
         boundary=payload.boundary,
         clear_boundary=payload.clear_boundary,
     )
-    return selectors.institution_get(slug=slug)
+    return selectors.institution_get(slug=slug, counts=True)
 
 
 @router.get(

@@ -25,8 +25,11 @@ def institution_list(
     return queryset.order_by("name")
 
 
-def institution_get(*, slug: str) -> Institution:
-    institution = institution_list().filter(slug=slug).first()
+def institution_get(*, slug: str, counts: bool = False) -> Institution:
+    """The institution; with ``counts``, its numbers of members as ``institution_list``
+    gives them (a count over its memberships: only the pages that show them ask)."""
+    queryset = institution_list() if counts else Institution.objects.select_related("chapter")
+    institution = queryset.filter(slug=slug).first()
     if institution is None:
         from django.utils.translation import gettext as _
 

@@ -22,9 +22,9 @@ from bloc.institutions.forms import AreaForm, BylawsForm, InstitutionForm
 from bloc.institutions.models import Institution, InstitutionKind
 
 
-def get_institution(slug: str) -> Institution:
+def get_institution(slug: str, *, counts: bool = False) -> Institution:
     try:
-        return selectors.institution_get(slug=slug)
+        return selectors.institution_get(slug=slug, counts=counts)
     except NotFound:
         raise Http404 from None
 

@@ -82,7 +82,7 @@ def institution_create(request: HttpRequest, payload: InstitutionIn) -> object:
         addresses=payload.addresses,
         boundary=payload.boundary,
     )
-    return Status(201, institution_selectors.institution_get(slug=institution.slug))
+    return Status(201, institution_selectors.institution_get(slug=institution.slug, counts=True))
 
 
 def _member(slug: str, membership_id: int) -> Membership:

@@ -28,7 +28,7 @@ def _member(slug: str, membership_id: int) -> Membership:
 
 
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    institution = get_institution(slug)
+    institution = get_institution(slug, counts=True)
     context = selectors.institution_page(institution=institution, viewer=request.user)
     return render(request, "institutions/detail.html", context)
 
