@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -174,6 +175,44 @@ def stop_servers(servers: list[subprocess.Popen[bytes]]) -> None:
             server.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc); 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(servers: list[subprocess.Popen[bytes]]) -> float:
+    """CPU seconds of the gunicorn masters and their workers."""
+    masters = {s.pid for s in servers}
+    total = sum(_cpu_seconds(pid) for pid in masters)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid in masters:
+                total += _cpu_seconds(int(entry))
+    return total
+
+
+def database_cpu() -> float:
+    """CPU seconds of the PostgreSQL backends serving this database (when local)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return sum(_cpu_seconds(pid) for (pid,) in cursor.fetchall())
+
+
 def child(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bloc.settings")
     os.environ["EMAIL_URL"] = "dummy://"
@@ -204,9 +243,22 @@ def child(args: argparse.Namespace) -> None:
         driver = [sys.executable, os.path.join(HERE, "load_driver.py"), plan_file, out_file,
                   "--users", str(args.users), "--seconds", str(args.seconds),
                   "--think", str(args.think)]  # fmt: skip
+        app_before, db_before = server_cpu(servers), database_cpu()
+        driver_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(driver, check=True)  # noqa: S603
+        driver_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Backends of connections that closed during the run are missed: a lower bound.
+        cpu = {
+            "app": server_cpu(servers) - app_before,
+            "database": database_cpu() - db_before,
+            "driver": driver_after.ru_utime
+            + driver_after.ru_stime
+            - driver_before.ru_utime
+            - driver_before.ru_stime,
+        }
     finally:
         stop_servers(servers)
+        connections.close_all()
     with open(out_file, encoding="utf-8") as f:
         out = json.load(f)
     driver_users = {a["id"] for a in plan["accounts"]}
@@ -225,6 +277,9 @@ def child(args: argparse.Namespace) -> None:
         "think": out["think"],
         "errors": out["errors"],
         "stuck": out["stuck"],
+        "cpu": cpu,
+        "all_requests": out["all_requests"],
+        "wall": out["wall"],
         "invariants": invariants,
         "loadavg": open("/proc/loadavg").read().split()[:3],  # noqa: SIM115
     }
@@ -276,6 +331,15 @@ def table(result: dict[str, Any]) -> bool:
         print(f"  {kind}: {' | '.join(examples[:3])}")
     if result["stuck"]:
         print(f"  {result['stuck']} simulated users were still waiting at the end")
+    cpu, n = result["cpu"], max(1, result["all_requests"])
+    per = {k: 1000 * v / n for k, v in cpu.items()}
+    print(
+        f"\nCPU per request (all {n:,} requests of the {result['wall']:.0f} s run, warm-up "
+        f"included): app servers {per['app']:.1f} ms, PostgreSQL {per['database']:.1f} ms, "
+        f"driver {per['driver']:.1f} ms; {os.cpu_count()} cores would serve at most "
+        f"{(os.cpu_count() or 1) * 1000 / max(sum(per.values()), 0.001):.0f} requests/s "
+        "with nothing else running"
+    )
     print("\ninvariants")
     held = True
     for invariant in result["invariants"]:

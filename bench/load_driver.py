@@ -80,11 +80,13 @@ class Recorder:
         self.lock = threading.Lock()
         self.timed_from = timed_from
         self.requests: list[tuple[str, float, bool, int]] = []  # kind, ms, ok, status
+        self.all_requests = 0  # the warm-up's too
         self.attempts: list[dict[str, Any]] = []
         self.errors: dict[str, list[str]] = {}
 
     def request(self, kind: str, start: float, ms: float, ok: bool, answer: Answer) -> None:
         with self.lock:
+            self.all_requests += 1
             if start >= self.timed_from:
                 self.requests.append((kind, ms, ok, answer.status))
             if not ok:
@@ -352,6 +354,8 @@ def main() -> None:
             "attempts": list(recorder.attempts),
             "errors": recorder.errors,
             "stuck": sum(user.is_alive() for user in users),
+            "all_requests": recorder.all_requests,
+            "wall": time.monotonic() - start,
         }
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(out, f)
