@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from bloc import __version__
@@ -33,7 +35,16 @@ from bloc.membership.charter_api import router as charter_router
 from bloc.membership.letters_api import router as letters_router
 from bloc.membership.roles_api import router as roles_router
 
-api = NinjaAPI(
+
+class BlocAPI(NinjaAPI):
+    """The API whose schema also declares the JSON errors each operation may give."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return errors.document_errors(schema)
+
+
+api = BlocAPI(
     title="bloc API",
     version=__version__,
     description=(
@@ -46,6 +57,7 @@ api = NinjaAPI(
     auth=REQUIRED,
 )
 errors.install(api)
+api.add_decorator(errors.refuse_unstorable_input)
 api.add_router("/", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/institutions", institutions_router)
