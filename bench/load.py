@@ -17,16 +17,18 @@ the role needs CREATEDB, .ci/postgres.sh starts a suitable server), it
    session in this step (no argon2 logins, no login rate limit);
 2. starts bloc under gunicorn twice, on two loopback ports, both on that database
    (DEBUG off, SECRET_KEY, ALLOWED_HOSTS, BLOC_DB_CONN_MAX_AGE=60): ``--workers 2
-   --threads 4`` each by default (gthread): four processes for the machine's two
-   cores, whose request time is largely spent waiting on PostgreSQL, which shares
-   those cores;
+   --threads 4`` each by default (gthread): four processes, two per core, so both
+   cores stay busy; the threads let a worker go on while a request waits for
+   PostgreSQL (which shares those cores) or for the audit log's lock;
 3. runs the driver (bench/load_driver.py) in a separate process: ``--users`` simulated
    users, alternating between the two servers, each pausing ``--think`` seconds (0.5
    to 1.5 times, at random) between actions, for ``--seconds`` after a 5 s warm-up:
    reading pages, voting (poll API with a token, the ballot page's form with its CSRF
-   token, the budget API), checking in to a meeting and joining its speakers' queue,
-   reporting concerns. Each account votes at most a few times, far below the
-   per-account vote limit: a 429 would count as an error;
+   token, the budget API, and one member's secret ballot sent to both servers at the
+   same moment: one must be taken, the other refused with 409), checking in to a
+   meeting and joining its speakers' queue, reporting concerns. Each account votes at
+   most a few times, far below the per-account vote limit: a 429 would count as an
+   error;
 4. prints, for each kind of request, the count, requests per second, p50/p95/p99 in ms
    and errors, with the issue's targets beside them (pages: p95 under 300 ms; no
    errors);

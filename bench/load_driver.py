@@ -7,7 +7,8 @@ them) with its own slice of the plan's accounts; it loops until the time is up:
 an action, then a pause of ``think`` seconds (0.5 to 1.5 times, at random). An action
 reads a page with an account's session cookie, votes (the poll API with the
 account's Bearer token, or the ballot page's HTML form with its CSRF token; the
-budget API), checks in to the running meeting with its door code and joins the
+budget API; one secret ballot sent to both servers at the same moment, of which
+exactly one must be taken and the other refused with 409), checks in to the running meeting with its door code and joins the
 speakers' queue, or reports a concern. Every attempt to write is logged with its
 answer, so that bench/load_check.py can hold the database to what was acknowledged.
 The first ``--warmup`` seconds are driven but not timed.
@@ -47,6 +48,7 @@ ACTIONS = (
     ("vote:poll API (open ballot)", 8),
     ("vote:poll API (secret)", 8),
     ("vote:poll form (open ballot)", 5),
+    ("vote:secret twice, both servers", 4),
     ("vote:budget API", 5),
     ("meeting:check in + join queue", 6),
     ("concern:report", 4),
@@ -186,6 +188,8 @@ class SimulatedUser(threading.Thread):
                 self.vote_api(action, "secret")
             elif action == "vote:poll form (open ballot)":
                 self.vote_form(action)
+            elif action == "vote:secret twice, both servers":
+                self.vote_twice(action)
             elif action == "vote:budget API":
                 self.vote_budget(action)
             elif group == "meeting":
@@ -222,6 +226,38 @@ class SimulatedUser(threading.Thread):
             account.open_votes += 1
         else:
             account.voted.add(poll["id"])
+
+    def vote_twice(self, kind: str) -> None:
+        """One member's ballot sent to both servers at the same moment (a double click,
+        two devices): exactly one must be taken (200) and the other refused (409)."""
+        account = self.pick(lambda a: self.institution(a)["polls"]["secret"]["id"] not in a.voted)
+        if account is None:
+            return
+        poll = self.institution(account)["polls"]["secret"]
+        choice = self.rng.randrange(poll["options"])
+        path = f"/api/v1/institutions/{account.slug}/polls/{poll['id']}/vote"
+        headers = {"Authorization": f"Bearer {account.token}", "Content-Type": "application/json"}
+        body = json.dumps({"ballot": choice}).encode()
+        answers: list[tuple[float, float, Answer]] = []
+        gate = threading.Barrier(len(self.plan["servers"]))
+
+        def send(server: str) -> None:
+            gate.wait()
+            start = time.monotonic()
+            answer = call(server, "POST", path, headers, body)
+            answers.append((start, (time.monotonic() - start) * 1000, answer))
+
+        senders = [threading.Thread(target=send, args=(s,)) for s in self.plan["servers"]]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        taken = sorted(answer.status for _, _, answer in answers) == [200, 409]
+        for start, ms, answer in answers:
+            self.recorder.request(kind, start, ms, taken, answer)
+            self.log("poll", account, answer, answer.status == 200, poll=poll["id"],
+                     ballot=choice, secret=True)  # fmt: skip
+        account.voted.add(poll["id"])
 
     def vote_form(self, kind: str) -> None:
         account = self.pick(lambda a: a.open_votes < 2)
