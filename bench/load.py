@@ -49,6 +49,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -263,6 +264,10 @@ def child(args: argparse.Namespace) -> None:
         connections.close_all()
     with open(out_file, encoding="utf-8") as f:
         out = json.load(f)
+    if any(r["errors"] for r in out["rows"]):
+        say(f"the servers' logs are in {work}")
+    else:  # the plan holds the accounts' tokens: nothing to keep
+        shutil.rmtree(work, ignore_errors=True)
     driver_users = {a["id"] for a in plan["accounts"]}
     invariants = load_check.check(out["attempts"], driver_users)
     result = {
