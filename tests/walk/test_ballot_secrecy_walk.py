@@ -146,3 +146,33 @@ def test_the_admin_registers_no_ballot_or_participation_model():
         names = {f.name for f in model._meta.get_fields()}
         assert not names & {"receipt", "nonce"}, model._meta.label
         assert not model_admin.get_inlines(None, None), model._meta.label
+
+
+def _answer(body: str):  # type: ignore[no-untyped-def]
+    from tests.walk.walker import Answer
+
+    return Answer("page", "", "/page/", "superuser", "GET", 200, "", 0, body.encode())
+
+
+def test_the_leak_check_finds_a_voter_beside_their_ballot_and_not_a_published_list():
+    import random
+    import uuid
+
+    from tests.walk.conftest import Ballot
+
+    ballots = [
+        Ballot("poll", n, f"voter{n}@example.org", f"Voter Number{n}", uuid.uuid4().hex * 2,
+               str(uuid.uuid4()), uuid.uuid4().hex)
+        for n in range(8)
+    ]  # fmt: skip
+    names = "".join(f"<li>{b.full_name}</li>" for b in random.sample(ballots, 8))
+    receipts = "".join(f"<li>{b.receipt}</li>" for b in sorted(ballots, key=lambda b: b.receipt))
+    # Who voted, and the published ballots in receipt order: nothing pairs them.
+    assert leak_problems(_answer(f"<ul>{names}</ul><ul>{receipts}</ul>"), ballots) == []
+    # One voter's own receipt on a page about them (a personal export, a profile).
+    assert leak_problems(_answer(f"{ballots[3].email}: {ballots[3].receipt}"), ballots)
+    # A ballot's id beside its voter.
+    assert leak_problems(_answer(f"{ballots[0].full_name} {ballots[0].ballot_id}"), ballots)
+    # Every ballot in a row with its voter (a "voter" column added to a list or admin).
+    rows = "".join(f"<tr><td>{b.email}</td><td>{b.receipt}</td></tr>" for b in ballots)
+    assert leak_problems(_answer(f"<table>{rows}</table>"), ballots)
