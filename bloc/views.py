@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bloc.institutions.selectors import chapter_list, institution_list
+from bloc.institutions.selectors import chapter_list, institutions_with_member_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "chapters": chapter_list(),
-            "institutions": institution_list()[:50],
+            "institutions": institutions_with_member_counts(limit=50),
         },
     )
 
