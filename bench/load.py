@@ -85,9 +85,11 @@ def arguments() -> argparse.Namespace:
         default=1.0,
         help="mean pause between a user's actions, s (1.0; 0: flat out)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
-    parser.add_argument("--ports", default="55101,55102", help="the two servers' ports")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker, gthread (4)")
+    parser.add_argument(
+        "--ports", default="55101,55102", help="the two servers' ports (55101,55102)"
+    )
     parser.add_argument("--accounts", type=int, default=0,
                         help="accounts for the load (default: 40 per user; --small 10)")  # fmt: skip
     parser.add_argument(
@@ -229,6 +231,8 @@ def child(args: argparse.Namespace) -> None:
     from django.db import connections
 
     work = tempfile.mkdtemp(prefix="bloc-load-")
+    with open("/proc/loadavg", encoding="ascii") as f:
+        loadavg_before = f.read().split()[:3]
     started = time.monotonic()
     servers_at = [f"127.0.0.1:{port}" for port in args.ports.split(",")]
     plan = load_setup.setup(
@@ -288,6 +292,7 @@ def child(args: argparse.Namespace) -> None:
         "all_requests": out["all_requests"],
         "wall": out["wall"],
         "invariants": invariants,
+        "loadavg_before": loadavg_before,
         "loadavg": open("/proc/loadavg").read().split()[:3],  # noqa: SIM115
     }
     print("RESULT " + json.dumps(result), flush=True)
@@ -304,7 +309,8 @@ def table(result: dict[str, Any]) -> bool:
         f"added ({result['memberships']:,} memberships), {result['users']} users "
         f"(think {result['think']:g} s) for {result['seconds']:.0f} s, "
         f"{result['accounts']:,} accounts; setup {result['setup_seconds']:.0f} s; "
-        f"load average after: {' '.join(result['loadavg'])}"
+        f"load average before: {' '.join(result['loadavg_before'])}, after: "
+        f"{' '.join(result['loadavg'])}"
     )
     print(f"voters per load poll: {result['electorates']}\n")
     head = f"{'kind':<32}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
