@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from bloc.api.errors import error_body
 
 from bloc.institutions.selectors import chapter_list, institutions_with_member_counts
 
@@ -28,6 +31,8 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # no API route matched: answer as the API does
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
     return render(request, "errors/404.html", status=404)
 
 
