@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bloc.api.errors import error_body
-
 from bloc.institutions.selectors import chapter_list, institutions_with_member_counts
 
 
