@@ -25,6 +25,7 @@ class Route:
     name: str  # "institutions:poll_detail", "api:GET /institutions/{slug}/polls/{poll_id}", "admin:..."
     path: str  # the pattern, with <conv:name> or {name} parameters
     methods: tuple[str, ...]  # which methods to try: GET for pages, plus POST for forms
+    query: tuple[str, ...] = ()  # required query parameters (API), filled like the path's
 
     @property
     def is_api(self) -> bool:
@@ -58,8 +59,13 @@ def routes() -> list[Route]:
     api_paths: set[str] = set()
     for path, operations in api.get_openapi_schema()["paths"].items():
         api_paths.add(PARAM.sub(lambda m: "<x>", path.removeprefix("/api/v1/").lstrip("/")))
-        for method in operations:
-            found.append(Route(f"api:{method.upper()} {path}", path, (method.upper(),)))
+        for method, operation in operations.items():
+            query = tuple(
+                p["name"]
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            )
+            found.append(Route(f"api:{method.upper()} {path}", path, (method.upper(),), query))
     for route, name in _django_patterns(get_resolver().url_patterns):
         if route.startswith(API_PREFIX):
             rest = PARAM.sub(lambda m: "<x>", route.removeprefix(API_PREFIX))
@@ -254,6 +260,9 @@ FILLERS: dict[tuple[str, str], Filler] = {
     ("equity", "slug"): lambda w, f: w.ids["A"],
     ("population", "slug"): lambda w, f: w.ids["A"],
     ("categories", "category_id"): lambda w, f: _first("hub.DescriptionCategory"),
+    # required query parameters
+    ("?", "chapter"): lambda w, f: "riverside",
+    ("?", "dimension"): lambda w, f: _population_dimension(f["slug"]),
     # accounts
     ("tokens", "token_id"): lambda w, f: _first("accounts.ApiToken"),
     ("password-reset", "uidb64"): lambda w, f: "MQ",
@@ -265,6 +274,14 @@ def _opinion_institution() -> str:
     from bloc.listening.models import OpinionConversation
 
     return OpinionConversation.objects.order_by("pk").first().institution.slug
+
+
+def _population_dimension(slug: str) -> Any:
+    from bloc.hub.models import PopulationFigure
+
+    figure = PopulationFigure.objects.filter(institution__slug=slug).order_by("pk").first()
+    assert figure is not None, f"the walk's world has no population figure for {slug}"
+    return figure.dimension
 
 
 def _proposal(world: Any, later: list[str]) -> Any:
@@ -378,7 +395,16 @@ def fill(route: Route, world: Any) -> list[tuple[str, str]]:
                 done = {**filled, name: value, "_label": label}
                 grown.append((_put(url, name, value), done))
         urls = grown
-    return [(filled["_label"], url) for url, filled in urls]
+    out = []
+    for url, filled in urls:
+        query = []
+        for name in route.query:
+            filler = FILLERS.get(("?", name))
+            if filler is None:
+                raise Unfillable(f"{route.name}: the walk does not know how to fill ?{name}=")
+            query.append(f"{name}={filler(world, filled)}")
+        out.append((filled["_label"], url + ("?" + "&".join(query) if query else "")))
+    return out
 
 
 def _put(url: str, name: str, value: Any) -> str:
