@@ -180,42 +180,55 @@ def stop_servers(servers: list[subprocess.Popen[bytes]]) -> None:
             server.wait()
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux /proc); 0 if it is gone."""
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name ([1] is the parent)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
+            return f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User and system CPU time of a process so far; with ``reaped``, also that of its
+    children that have ended. 0 if it is gone."""
+    fields = _stat(pid)
+    if not fields:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def server_cpu(servers: list[subprocess.Popen[bytes]]) -> float:
     """CPU seconds of the gunicorn masters and their workers."""
-    masters = {s.pid for s in servers}
-    total = sum(_cpu_seconds(pid) for pid in masters)
+    masters = {str(s.pid) for s in servers}
+    total = sum(_cpu_seconds(int(pid), reaped=True) for pid in masters)
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid in masters:
-                total += _cpu_seconds(int(entry))
+        if entry.isdigit() and (_stat(int(entry)) or ["", ""])[1] in masters:
+            total += _cpu_seconds(int(entry))
     return total
 
 
 def database_cpu() -> float:
-    """CPU seconds of the PostgreSQL backends serving this database (when local)."""
+    """CPU seconds of the whole PostgreSQL server so far, when it runs on this machine:
+    its postmaster, every process it started, and those that ended (connections come
+    and go with BLOC_DB_CONN_MAX_AGE). 0 when it cannot be seen."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return sum(_cpu_seconds(pid) for (pid,) in cursor.fetchall())
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    fields = _stat(backend)
+    if not fields:
+        return 0.0
+    postmaster = int(fields[1])
+    total = _cpu_seconds(postmaster, reaped=True)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (_stat(int(entry)) or ["", ""])[1] == str(postmaster):
+            total += _cpu_seconds(int(entry))
+    return total
 
 
 def child(args: argparse.Namespace) -> None:
@@ -254,7 +267,6 @@ def child(args: argparse.Namespace) -> None:
         driver_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(driver, check=True)  # noqa: S603
         driver_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # Backends of connections that closed during the run are missed: a lower bound.
         cpu = {
             "app": server_cpu(servers) - app_before,
             "database": database_cpu() - db_before,
@@ -348,7 +360,8 @@ def table(result: dict[str, Any]) -> bool:
     per = {k: 1000 * v / n for k, v in cpu.items()}
     print(
         f"\nCPU per request (all {n:,} requests of the {result['wall']:.0f} s run, warm-up "
-        f"included): app servers {per['app']:.1f} ms, PostgreSQL {per['database']:.1f} ms, "
+        f"included): app servers {per['app']:.1f} ms, PostgreSQL {per['database']:.1f} ms "
+        "(the whole server, if on this machine), "
         f"driver {per['driver']:.1f} ms; {os.cpu_count()} cores would serve at most "
         f"{(os.cpu_count() or 1) * 1000 / max(sum(per.values()), 0.001):.0f} requests/s "
         "with nothing else running"
