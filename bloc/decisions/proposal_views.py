@@ -36,6 +36,7 @@ from bloc.institutions.models import Institution
 from bloc.institutions.selectors import bylaws_settings
 from bloc.institutions.views import get_institution, may, viewable
 from bloc.membership.models import Membership
+from bloc.permissions.roles import remembering_facts
 
 # --- forms -------------------------------------------------------------------
 
@@ -168,6 +169,8 @@ def _page(
     for poll in polls:
         poll_sync(poll)  # a vote that ended is counted before we show the proposal
     proposal.refresh_from_db()
+    if proposal.institution_id == institution.pk:
+        proposal.institution = institution  # refresh_from_db forgot it: no query to load it again
     state = proposal.state
     in_discussion = state == ProposalState.DISCUSSION
     may_edit = may(request, "proposal.edit", proposal)
@@ -391,6 +394,7 @@ def proposal_edit(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
 
 
 @require_http_methods(["GET"])
+@remembering_facts
 def proposal_detail(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     found = viewable(request, slug, "decisions.view")
     if isinstance(found, HttpResponse):

@@ -78,9 +78,17 @@ def bylaws_current(*, institution: Institution) -> BylawsVersion | None:
 
 
 def bylaws_settings(*, institution: Institution) -> BylawsSettings:
-    """The settings in force (defaults when the institution has no bylaws yet)."""
-    current = bylaws_current(institution=institution)
-    return parse_settings(current.rules if current else {})
+    """The settings in force (defaults when the institution has no bylaws yet).
+
+    Read once per page that remembers facts (``bloc.permissions.roles.facts_remembered``).
+    """
+    from bloc.permissions.roles import remembered
+
+    def read() -> BylawsSettings:
+        current = bylaws_current(institution=institution)
+        return parse_settings(current.rules if current else {})
+
+    return remembered(("bylaws", institution.pk), read)
 
 
 def bylaws_history(*, institution: Institution) -> QuerySet[BylawsVersion]:

@@ -33,6 +33,7 @@ def meeting_get(*, institution: Institution, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.filter(institution=institution, pk=meeting_id).first()
     if meeting is None:
         raise NotFound(_("There is no such meeting."))
+    meeting.institution = institution  # the one it was found in: no query to load it again
     return meeting
 
 

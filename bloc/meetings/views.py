@@ -33,6 +33,7 @@ from bloc.meetings.forms import (
     MinutesForm,
 )
 from bloc.meetings.models import AgendaItem, Meeting
+from bloc.permissions.roles import remembering_facts
 
 # --- helpers -------------------------------------------------------------------
 
@@ -212,6 +213,7 @@ def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 
 @login_required
 @require_GET
+@remembering_facts
 def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     return _detail(request, _meeting(request, slug, meeting_id))
 

@@ -18,6 +18,7 @@ from bloc.institutions.views import get_institution, require_page
 from bloc.membership import selectors, services
 from bloc.membership.forms import JoinForm
 from bloc.membership.models import Membership, Vouch
+from bloc.permissions.roles import remembering_facts
 
 
 def _member(slug: str, membership_id: int) -> Membership:
@@ -27,6 +28,7 @@ def _member(slug: str, membership_id: int) -> Membership:
         raise Http404 from None
 
 
+@remembering_facts
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institution = get_institution(slug, counts=True)
     context = selectors.institution_page(institution=institution, viewer=request.user)

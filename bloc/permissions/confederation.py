@@ -67,7 +67,7 @@ def _council_create(actor: Any, chapter: Any) -> Decision:
 def _council_convene(actor: Any, council: Any) -> Decision:
     if not is_person(actor):
         return login_required_decision()
-    if sits_in(actor, council) or is_chapter_organizer(actor, council.chapter):
+    if sits_in(actor, council) or is_chapter_organizer(actor, council.chapter_id):
         return ALLOW
     return Decision(
         False,

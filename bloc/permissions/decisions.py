@@ -83,7 +83,7 @@ def _proposal_move_to_vote(actor: Any, proposal: Any) -> Decision:
 def _comment_create(actor: Any, institution: Any) -> Decision:
     if not is_person(actor):
         return login_required_decision()
-    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter):
+    if is_member(actor, institution) or is_chapter_organizer(actor, institution.chapter_id):
         return ALLOW
     return _members_only()
 

@@ -145,7 +145,7 @@ def _petition_circulate(actor: Any, petition: Any) -> Decision:
     if not is_person(actor):
         return login_required_decision()
     if (
-        is_chapter_organizer(actor, petition.chapter)
+        is_chapter_organizer(actor, petition.chapter_id)
         or Membership.objects.filter(
             user_id=actor.pk, institution__chapter_id=petition.chapter_id, left_at__isnull=True
         ).exists()
